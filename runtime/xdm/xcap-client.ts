@@ -1,0 +1,228 @@
+/**
+ * The CF as an XCAP client (RFC 4825) of the Shared Group XDMS: fetches a group's document
+ * (INV-2, INV-9 and the rules INV-1/INV-5 need) and turns every way that can go wrong into a
+ * result the machines can answer the originator with, never an exception or a hang.
+ */
+import { canonicalAddress, type GroupDocument } from '../../machines/group.ts';
+import { parseGroupDocument } from './group-document.ts';
+import { retryAfterSeconds, storability } from './response-headers.ts';
+import { decodeUtf8 } from './strict-xml.ts';
+import { groupDocumentPath } from './xcap-path.ts';
+import { XdmDocumentError, XdmOptionsError } from './xdm-errors.ts';
+import { GROUP_DOCUMENT_MEDIA_TYPE } from './xdm-names.ts';
+
+export type GroupFetchResult =
+  /** `from` says whether the XDMS was asked: `cache` (fresh, no request), `revalidated` (304), `network` (200). */
+  | { kind: 'found'; group: GroupDocument; from: 'network' | 'revalidated' | 'cache' }
+  /** HTTP 404: the XDMS has no document for this group URI. */
+  | { kind: 'not-found' }
+  /**
+   * The group cannot be known now. `sipStatus` is what to answer the originator: 503 (always with
+   * `retryAfter`, seconds) when the XDMS is unreachable, times out or answers 5xx; 500 when it
+   * answers with a bad document or an unexpected status.
+   */
+  | { kind: 'failed'; reason: string; sipStatus: 500 | 503; retryAfter?: number };
+
+export interface XcapClientOptions {
+  /** The XCAP root URI (RFC 4825 §6.1), e.g. `http://127.0.0.1:8080/`. */
+  baseUrl: string;
+  /** Longest wait for one fetch, from sending the request to the last byte of the document. */
+  timeoutMs: number;
+  /** `retryAfter` of a 503 when the XDMS gave no `Retry-After`. Default 10 s. */
+  defaultRetryAfterSeconds?: number;
+  /** Larger documents fail with 500 rather than being buffered. Default 1 MiB. */
+  maxDocumentBytes?: number;
+  /** Documents kept for ETag revalidation, least recently used dropped first; 0 disables. Default 1000. */
+  maxCachedGroups?: number;
+  /** Clock for cache freshness, in ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** What was read of a response's body: only a 200's is read, up to `maxDocumentBytes`. */
+type Body = Uint8Array | 'too-large' | 'unread';
+
+interface CachedGroup {
+  group: GroupDocument;
+  etag: string | null;
+  freshUntilMs: number;
+}
+
+/**
+ * Reads Shared Group XDM documents over XCAP, caching them by ETag and `Cache-Control`.
+ *
+ * @example
+ * const xdms = new XcapClient({ baseUrl: 'http://127.0.0.1:8080/', timeoutMs: 2000 });
+ * const result = await xdms.fetchGroup('sip:friends@cpm.example.net');
+ * if (result.kind === 'failed') respond(result.sipStatus, { retryAfter: result.retryAfter });
+ */
+export class XcapClient {
+  private readonly root: URL;
+  private readonly timeoutMs: number;
+  private readonly defaultRetryAfterSeconds: number;
+  private readonly maxDocumentBytes: number;
+  private readonly maxCachedGroups: number;
+  private readonly now: () => number;
+  /** Insertion order is recency order: a hit is re-inserted, eviction takes the first key. */
+  private readonly cache = new Map<string, CachedGroup>();
+
+  constructor(options: XcapClientOptions) {
+    this.root = xcapRoot(options.baseUrl);
+    this.timeoutMs = positiveInteger('timeoutMs', options.timeoutMs);
+    this.defaultRetryAfterSeconds = nonNegativeInteger('defaultRetryAfterSeconds', options.defaultRetryAfterSeconds ?? 10);
+    this.maxDocumentBytes = positiveInteger('maxDocumentBytes', options.maxDocumentBytes ?? 1024 * 1024);
+    this.maxCachedGroups = nonNegativeInteger('maxCachedGroups', options.maxCachedGroups ?? 1000);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The group's document, from the cache while fresh, else from the XDMS (conditionally if cached). */
+  async fetchGroup(groupUri: string): Promise<GroupFetchResult> {
+    const cached = this.cache.get(groupUri);
+    // RFC 9111 §4.2: a fresh stored response is used without contacting the origin.
+    if (cached !== undefined && this.now() < cached.freshUntilMs) {
+      this.remember(groupUri, cached);
+      return { kind: 'found', group: cached.group, from: 'cache' };
+    }
+    const headers: Record<string, string> = { accept: GROUP_DOCUMENT_MEDIA_TYPE };
+    // RFC 9110 §13.1.2: revalidate by ETag, so an unchanged group costs a 304 and no parsing.
+    if (cached?.etag) headers['if-none-match'] = cached.etag;
+    // One signal for the request and the body, so a server that stalls mid-document cannot hang us.
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    let response: Response;
+    let body: Body;
+    try {
+      response = await fetch(new URL(groupDocumentPath(groupUri), this.root), { headers, signal });
+      body = await this.readBody(response);
+    } catch (err) {
+      const timedOut = err instanceof Error && err.name === 'TimeoutError';
+      return this.unavailable(
+        timedOut ? `the XDMS did not answer within ${this.timeoutMs} ms` : `the XDMS is unreachable: ${describe(err)}`,
+        null,
+      );
+    }
+    return this.interpret(groupUri, response, body, cached);
+  }
+
+  /** Only a 200 carries a body this client reads; any other is discarded to free the connection. */
+  private async readBody(response: Response): Promise<Body> {
+    if (response.status === 200) return readLimited(response, this.maxDocumentBytes);
+    await response.body?.cancel();
+    return 'unread';
+  }
+
+  private interpret(groupUri: string, response: Response, body: Body, cached: CachedGroup | undefined): GroupFetchResult {
+    if (body !== 'unread') return this.accept(groupUri, response, body);
+    if (response.status === 304 && cached !== undefined) {
+      this.store(groupUri, response, cached.group, cached.etag);
+      return { kind: 'found', group: cached.group, from: 'revalidated' };
+    }
+    if (response.status === 404) {
+      this.cache.delete(groupUri);
+      return { kind: 'not-found' };
+    }
+    // RFC 9110 §15.6: 5xx is the server's trouble, likely passing; tell the originator when to retry.
+    if (response.status >= 500) {
+      return this.unavailable(`the XDMS answered HTTP ${response.status}`, response.headers.get('retry-after'));
+    }
+    return { kind: 'failed', reason: `the XDMS answered HTTP ${response.status} for ${groupUri}`, sipStatus: 500 };
+  }
+
+  private accept(groupUri: string, response: Response, body: Exclude<Body, 'unread'>): GroupFetchResult {
+    if (body === 'too-large') {
+      return { kind: 'failed', reason: `the document of ${groupUri} exceeds ${this.maxDocumentBytes} bytes`, sipStatus: 500 };
+    }
+    let group: GroupDocument;
+    try {
+      group = parseGroupDocument(decodeUtf8(body));
+    } catch (err) {
+      if (!(err instanceof XdmDocumentError)) throw err;
+      return { kind: 'failed', reason: `the document of ${groupUri} is unusable: ${err.message}`, sipStatus: 500 };
+    }
+    // A document for another group would hand this group's session to the wrong members.
+    if (canonicalAddress(group.uri) !== canonicalAddress(groupUri)) {
+      return { kind: 'failed', reason: `the XDMS answered for ${groupUri} with the document of ${group.uri}`, sipStatus: 500 };
+    }
+    this.store(groupUri, response, group, null);
+    return { kind: 'found', group, from: 'network' };
+  }
+
+  /** RFC 9111 §4.3.4: a 304 refreshes the stored response's freshness and validator. */
+  private store(groupUri: string, response: Response, group: GroupDocument, previousEtag: string | null): void {
+    const storable = storability(response.headers.get('cache-control'));
+    const etag = response.headers.get('etag') ?? previousEtag;
+    // Neither fresh nor revalidatable: keeping it would only take memory.
+    if (!storable.store || (storable.maxAgeSeconds === 0 && etag === null)) {
+      this.cache.delete(groupUri);
+      return;
+    }
+    this.remember(groupUri, { group, etag, freshUntilMs: this.now() + storable.maxAgeSeconds * 1000 });
+  }
+
+  private remember(groupUri: string, entry: CachedGroup): void {
+    this.cache.delete(groupUri);
+    this.cache.set(groupUri, entry);
+    for (const oldest of this.cache.keys()) {
+      if (this.cache.size <= this.maxCachedGroups) break;
+      this.cache.delete(oldest);
+    }
+  }
+
+  private unavailable(reason: string, retryAfterHeader: string | null): GroupFetchResult {
+    const retryAfter = retryAfterSeconds(retryAfterHeader, this.now()) ?? this.defaultRetryAfterSeconds;
+    return { kind: 'failed', reason, sipStatus: 503, retryAfter };
+  }
+}
+
+/** The body's bytes, or `'too-large'` once it passes `limit` (checked as soon as a length is known). */
+async function readLimited(response: Response, limit: number): Promise<Exclude<Body, 'unread'>> {
+  if (Number(response.headers.get('content-length') ?? 0) > limit) {
+    await response.body?.cancel();
+    return 'too-large';
+  }
+  if (response.body === null) return new Uint8Array();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const chunk = await reader.read();
+    if (chunk.done) return Buffer.concat(chunks, length);
+    length += chunk.value.byteLength;
+    if (length > limit) {
+      await reader.cancel();
+      return 'too-large';
+    }
+    chunks.push(chunk.value);
+  }
+}
+
+function xcapRoot(baseUrl: string): URL {
+  let root: URL;
+  try {
+    root = new URL(baseUrl);
+  } catch {
+    throw new XdmOptionsError(`baseUrl '${baseUrl}' is not a URL: pass the XCAP root, e.g. http://127.0.0.1:8080/`);
+  }
+  if (root.protocol !== 'http:' && root.protocol !== 'https:') {
+    throw new XdmOptionsError(`baseUrl '${baseUrl}' is not http(s): XCAP runs over HTTP (RFC 4825)`);
+  }
+  // Relative resolution would drop a last path segment that does not end in '/'.
+  if (!root.pathname.endsWith('/')) root.pathname += '/';
+  return root;
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new XdmOptionsError(`${name} is ${value}: pass a positive integer`);
+  return value;
+}
+
+function nonNegativeInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new XdmOptionsError(`${name} is ${value}: pass an integer >= 0`);
+  return value;
+}
+
+/** Node's fetch reports "fetch failed" and hides the socket error (ECONNREFUSED, ...) in `cause`. */
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause: unknown = err.cause;
+  if (cause instanceof Error) return `${err.message} (${'code' in cause ? String(cause.code) : cause.message})`;
+  return err.message;
+}
