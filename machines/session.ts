@@ -92,13 +92,13 @@ const composedMemberLeg = memberLegMachine.provide({
   actions: {
     reportAccepted: sendParent(({ context }) => ({ type: 'leg.accepted', leg: context.leg, answer: context.answer })),
   },
-} as never);
+});
 const composedMsrpSend = msrpSendMachine.provide({
   actions: { relayToEachMember: sendParent({ type: 'send.relayToEachMember' }) },
-} as never);
+});
 const composedBye = byeMachine.provide({
   actions: { endEveryMemberLeg: sendParent({ type: 'bye.endEveryMemberLeg' }) },
-} as never);
+});
 
 export const sessionMachine = setup({
   types: {

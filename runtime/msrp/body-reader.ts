@@ -63,7 +63,7 @@ export class BodyReader {
         return { kind: 'data', data: held.subarray(0, at), next: offset };
       }
       this.#held = undefined;
-      return { kind: 'end', flag: matcher.flagAt(joint, 0), next: offset + matcher.window - held.length - 1 };
+      return { kind: 'end', flag: matcher.flagAt(joint, 0), next: offset + matcher.window - held.length };
     }
     // Still undecided; the candidate can only run to the joint's end if the joint took in
     // the whole rest of the chunk.
