@@ -58,10 +58,17 @@ export const byeMachine = setup({
     endingOriginatorDialog: {
       description: "How the originator's side ends: its BYE is answered, the CF sends its own, or there is no dialog.",
       always: [
-        { guard: 'byeCameFromTheOriginator', target: 'endingMemberLegs', actions: 'answerOriginatorBye', meta: follows('RFC 3261 §15.1.2', 'BYE-1') },
+        { guard: 'byeCameFromTheOriginator', target: 'countingMemberLegs', actions: 'answerOriginatorBye', meta: follows('RFC 3261 §15.1.2', 'BYE-1') },
         // RFC 4028 §10 (expiry), RFC 3261 §13.3.1.4 (no ACK), open question 10 (last member left).
-        { guard: 'originatorHasADialog', target: 'endingMemberLegs', actions: 'sendByeToOriginator', meta: follows('RFC 3261 §15.1.1') },
-        { target: 'endingMemberLegs', meta: follows('RFC 3261 §15') },
+        { guard: 'originatorHasADialog', target: 'countingMemberLegs', actions: 'sendByeToOriginator', meta: follows('RFC 3261 §15.1.1') },
+        { target: 'countingMemberLegs', meta: follows('RFC 3261 §15') },
+      ],
+    },
+    countingMemberLegs: {
+      description: 'A session that never invited anyone, or whose members all left, has no leg to end.',
+      always: [
+        { guard: 'noMemberLegRemains', target: 'released', meta: realises('BYE-3') },
+        { target: 'endingMemberLegs', meta: realises('BYE-2') },
       ],
     },
     endingMemberLegs: {

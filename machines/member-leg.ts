@@ -141,7 +141,7 @@ export const memberLegMachine = setup({
             guard: 'answerIsUsable',
             target: 'established',
             actions: ['recordAnswer', 'sendAckToMember', 'reportAccepted'],
-            meta: follows('RFC 3261 §13.2.2.4', 'OK-1'),
+            meta: follows('RFC 3261 §13.2.2.4', 'INV-8'),
           },
           // RFC 3261 §13.2.2.4: every 2xx is ACKed; an answer without MSRP media cannot take the
           // message (RFC 3264 §6), so the dialog is ended at once.
@@ -197,8 +197,12 @@ export const memberLegMachine = setup({
             msrpConnecting: {
               description: "ACK-1: the TCP connection towards the member per its answer SDP (the CF, as offerer, is active unless the member answered a=setup:active).",
               meta: realises('ACK-1'),
-              // Open question 6: a member connecting after SENDs were spooled starts from the first byte.
-              on: { MSRP_CONNECTED: { target: 'delivering', meta: realises('ACK-1', 'SEND-1') } },
+              on: {
+                // Open question 6: a member connecting after SENDs were spooled starts from the first byte.
+                MSRP_CONNECTED: { target: 'delivering', meta: realises('ACK-1', 'SEND-1') },
+                // Open question 9: a member still connecting when the sender leaves is owed its copy too.
+                END_LEG: { target: '#memberLeg.established.draining', meta: follows('RFC 4975 §7.1.1', 'BYE-2') },
+              },
             },
             connected: {
               description: 'MSRP connected and caught up: the member has every byte spooled so far.',
@@ -223,6 +227,8 @@ export const memberLegMachine = setup({
           entry: 'startDrainTimer',
           exit: 'cancelDrainTimer',
           on: {
+            // The connection came up after the sender's BYE: the copy starts, still under the drain timer.
+            MSRP_CONNECTED: { actions: 'relaySendToMember', meta: realises('ACK-1', 'SEND-1') },
             CAUGHT_UP: { target: '#memberLeg.byeSent', meta: realises('BYE-2') },
             TIMER_DRAIN: { target: 'abortingDelivery', meta: realises('BYE-2') },
           },

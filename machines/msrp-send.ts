@@ -110,11 +110,13 @@ export const msrpSendMachine = setup({
           ? { ...context.message, delivered: [...without(context.message.delivered, event.leg), event.leg] }
           : context.message,
     }),
-    recordLoss: assign({
-      message: ({ context, event }) =>
-        context.message !== null && event.type === 'RECIPIENT_LOST' && !settledLegs(context.message).has(event.leg)
-          ? { ...context.message, lost: [...context.message.lost, { leg: event.leg, status: event.status }] }
-          : context.message,
+    // A recipient lost between messages is no recipient of the next one; one lost during a message
+    // stays counted, as lost, in that message's REPORT.
+    recordLoss: assign(({ context, event }) => {
+      if (event.type !== 'RECIPIENT_LOST') return {};
+      if (context.message === null) return { recipients: without(context.recipients, event.leg) };
+      if (settledLegs(context.message).has(event.leg)) return {};
+      return { message: { ...context.message, lost: [...context.message.lost, { leg: event.leg, status: event.status }] } };
     }),
     sendReportToOriginator: emit(({ context }) => {
       const message = context.message;

@@ -339,8 +339,6 @@ export const sessionMachine = setup({
           description: 'SEND-1: every SEND of the originator is relayed towards each member; late joiners get the whole message (open question 6).',
           meta: realises('ACK-1', 'SEND-1'),
           on: {
-            SEND: { actions: 'handToSendBlock', meta: realises('SEND-1') },
-            'send.relayToEachMember': { actions: 'tellAcceptedLegsDataIsAvailable', meta: realises('SEND-1') },
             'leg.accepted': {
               actions: ['markLegAccepted', 'tellSendBlockOfRecipient', 'connectMediaOfLateJoiner'],
               meta: follows('RFC 4975 §8.1', 'ACK-1', 'SEND-1'),
@@ -349,6 +347,9 @@ export const sessionMachine = setup({
         },
       },
       on: {
+        // The originator's MSRP connection and its ACK travel apart: a SEND may overtake the ACK.
+        SEND: { actions: 'handToSendBlock', meta: realises('SEND-1') },
+        'send.relayToEachMember': { actions: 'tellAcceptedLegsDataIsAvailable', meta: realises('SEND-1') },
         BYE: {
           target: 'ending',
           actions: { type: 'runByeBlock', params: { cause: { kind: 'originatorBye' } } },

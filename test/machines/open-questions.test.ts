@@ -149,6 +149,16 @@ describe('Q11: one end-to-end REPORT across the fan-out', () => {
       { type: 'originator.report', messageId: 'm1', status: 200, comment: 'delivered to 2 of 2 members' },
     ]);
   });
+  it('does not wait for a recipient that left before the message began', () => {
+    const events: SessionEvent[] = [
+      ...start, accepted(0), member(0, { type: 'MEMBER_BYE' }), accepted(1), { type: 'ACK' }, member(1, { type: 'MSRP_CONNECTED' }),
+      { type: 'SEND', messageId: 'm1', flag: '$', successReport: true, failureReport: 'yes' },
+      { type: 'MEMBER_MESSAGE_DELIVERED', leg: 1, messageId: 'm1' },
+    ];
+    expect(story(events).of('originator.report')).toEqual([
+      { type: 'originator.report', messageId: 'm1', status: 200, comment: 'delivered to 1 of 1 members' },
+    ]);
+  });
   it('sends a failure REPORT when a recipient left before it had the message', () => {
     expect(story([...delivered, member(1, { type: 'MEMBER_BYE' })]).of('originator.report')).toEqual([
       { type: 'originator.report', messageId: 'm1', status: 481, comment: 'delivered to 1 of 2 members' },
@@ -158,7 +168,10 @@ describe('Q11: one end-to-end REPORT across the fan-out', () => {
 
 describe('Q12: session timers on the originator side', () => {
   it('ends the session with BYE when the originator does not refresh', () => {
-    const { of } = story([...start, accepted(0), { type: 'ACK' }, { type: 'TIMER', timer: 'sessionExpiry', leg: null }]);
+    const { of } = story([
+      ...start, accepted(0), { type: 'ACK' }, member(0, { type: 'MSRP_CONNECTED' }), member(0, { type: 'CAUGHT_UP' }),
+      { type: 'TIMER', timer: 'sessionExpiry', leg: null },
+    ]);
     expect(of('originator.sendBye')).toEqual([{ type: 'originator.sendBye', reason: 'session expired' }]);
     expect(of('member.bye')).toEqual([{ type: 'member.bye', leg: 0 }]);
   });

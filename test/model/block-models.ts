@@ -146,6 +146,8 @@ export const byeModel: MachineModel<typeof byeMachine> = {
           : [];
     const released = new Set(events.map((e) => (e as ByeEvent).leg));
     const allGone = input.liveLegs.every((leg) => released.has(leg));
-    return [...first, { type: 'bye.endEveryMemberLeg' } as never, ...(allGone ? [{ type: 'session.release' } as CfEffect] : [])];
+    // BYE-2 only where there is a leg to end; BYE-3 once none is left.
+    const endLegs = input.liveLegs.length > 0 ? [{ type: 'bye.endEveryMemberLeg' } as never] : [];
+    return [...first, ...endLegs, ...(allGone ? [{ type: 'session.release' } as CfEffect] : [])];
   },
 };

@@ -65,7 +65,8 @@ export function expectedLegWireEffects(events: EventObject[], input: MemberLegIn
     } else if (confirmed.includes(was)) {
       if (event.type === 'MEMBER_BYE') { close(); out.push({ type: 'member.answerBye', leg }); phase = 'ended'; }
       else if (event.type === 'MSRP_FAILED') { close(); phase = bye(); }
-      else if (event.type === 'END_LEG' && was === 'delivering') phase = 'draining';
+      // Open question 9: a copy in flight, or a connection still coming up, drains before the BYE.
+      else if (event.type === 'END_LEG' && (was === 'delivering' || was === 'connecting')) phase = 'draining';
       else if (event.type === 'END_LEG' && was !== 'draining') { close(); phase = bye(); }
       else if (was === 'accepted' && event.type === 'CONNECT_MEDIA' && answer?.answer) {
         out.push({ type: answer.answer.setup === 'active' ? 'msrp.awaitMember' : 'msrp.connectMember', leg, answer: answer.answer });
@@ -74,6 +75,7 @@ export function expectedLegWireEffects(events: EventObject[], input: MemberLegIn
         out.push({ type: 'msrp.relayToMember', leg });
         phase = 'delivering';
       } else if (was === 'delivering' && event.type === 'CAUGHT_UP') phase = 'connected';
+      else if (was === 'draining' && event.type === 'MSRP_CONNECTED') out.push({ type: 'msrp.relayToMember', leg });
       else if (was === 'draining' && event.type === 'CAUGHT_UP') { close(); phase = bye(); }
       else if (was === 'draining' && event.type === 'TIMER_DRAIN') { out.push({ type: 'msrp.abortDelivery', leg }); close(); phase = bye(); }
     } else if (was === 'byeSent') {
