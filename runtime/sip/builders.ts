@@ -51,9 +51,14 @@ function withToTag(to: SipHeader, tag: string | undefined): SipHeader {
   return { ...to, value: `${to.value};tag=${tag ?? newTag()}` };
 }
 
-/** The answer to a request that failed to parse, when the fault left enough of it to answer. */
+/**
+ * The answer to a request that failed to parse, when the fault left enough of it to answer. An ACK
+ * is never answered, however malformed: it ends a transaction rather than opening one that could
+ * take a response (RFC 3261 §17.1.1.3, §13.2.2.4), and its sender would only see a stray response.
+ */
 export function createErrorResponse(error: SipParseError): SipResponse | undefined {
-  return error.response === undefined ? undefined : createResponse(error.response, error.status, { reason: error.reason });
+  if (error.response === undefined || error.response.method === 'ACK') return undefined;
+  return createResponse(error.response, error.status, { reason: error.reason });
 }
 
 export interface ViaParts {

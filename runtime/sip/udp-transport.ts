@@ -12,6 +12,9 @@ import { parseDatagram, salvageResponseContext, skipLineEnds } from './parser.ts
 import { serializeMessage } from './serializer.ts';
 import type { MessageSource, TransportLimits, TransportLogger } from './transport-types.ts';
 
+/** Asked of the kernel for the socket's receive buffer; Linux grants up to `net.core.rmem_max`. */
+const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export interface UdpHandlers {
   onMessage(message: SipMessage, source: MessageSource): void;
   onReject(error: SipParseError, source: MessageSource): void;
@@ -34,6 +37,10 @@ export class UdpEndpoint {
       socket.bind(port, host, () => {
         socket.off('error', reject);
         socket.on('error', (error) => logger.warn({ err: error }, 'SIP UDP socket error'));
+        // One group session is a burst of datagrams (a 1xx and a 2xx per member at once); the
+        // default receive buffer (about 200 KiB on Linux) overflows under a few hundred of them,
+        // and a lost 2xx costs a member until its retransmission. The kernel caps the size asked.
+        socket.setRecvBufferSize(UDP_RECEIVE_BUFFER_BYTES);
         resolve(endpoint);
       });
     });

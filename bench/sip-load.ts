@@ -1,0 +1,160 @@
+/**
+ * SIP signalling bench (issue 7): group sessions per second and memory per established session,
+ * SIPp against the CF over UDP on loopback. One JSON line per measurement:
+ *
+ * - `step`, per offered rate: offered and completed sessions/s, failed sessions, retransmissions
+ *   seen by SIPp, SIP messages/s handled by the CF, its CPU and peak RSS, INVITE → 200 percentiles;
+ * - `memory`: the CF's RSS per established session;
+ * - `summary`: `sessionsPerSecond`, the highest rate with no failure and no retransmission.
+ *
+ *   npm run bench -- sip                     rates 50, 100, 200, 400, 800 for 10 s; 10,000 held
+ *   npm run bench -- sip --quick             rates 100, 400 for 5 s; 1,000 held
+ *   npm run bench -- sip --rates=300,500 --duration=20 --pause=500 --hold=2000 --members=10
+ *   npm run bench -- sip --log-level=warn    the CF's log level (default: its own default, info)
+ *   npm run bench -- sip --profile           the CF runs under --cpu-prof (directory in each line)
+ *
+ * Every session the CF holds has one MSRP connection per member, so the sessions held are capped by
+ * the open-file limit (RLIMIT_NOFILE) of the CF and of the members' MSRP process; the memory line
+ * says so when the cap applies. Load steps cap the CF's sessions (503 beyond) the same way.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_CONFIG } from '../runtime/config.ts';
+import { emit, machineInfo } from './machine.ts';
+import { measureActors } from './sip/actor-cost.ts';
+import { runHold } from './sip/hold.ts';
+import { openFileLimit } from './sip/proc.ts';
+import { startCf, startMsrpMembers, type CfProcess, type MsrpMembers } from './sip/rig.ts';
+import { sippVersion } from './sip/sipp.ts';
+import { runStep, type StepConfig, type StepResult } from './sip/step.ts';
+
+interface Options {
+  readonly rates: readonly number[];
+  readonly durationS: number;
+  readonly pauseMs: number;
+  readonly hold: number;
+  readonly members: number;
+  readonly logLevel: string;
+  readonly profile: boolean;
+}
+
+/** The issue's targets, printed beside the numbers. */
+const TARGETS = { sessionsPerSecond: 500, rssPerSessionKB: 50 };
+/** File descriptors the CF needs besides its sessions' (listeners, the XDMS, stdio...). */
+const FD_RESERVE = 256;
+/**
+ * Before the steps, the CF takes sessions at a rate a cold process copes with, until V8 has
+ * optimised its hot paths: a fresh CF spends several times the CPU per session of a warm one.
+ */
+const WARMUP: StepConfig = { rate: 50, durationS: 8, pauseMs: 500 };
+/** A step that completes less than this share of what it offered ends the stepping: higher rates would only fail more. */
+const COLLAPSE_RATIO = 0.5;
+
+function options(flags: readonly string[]): Options {
+  const value = (name: string): string | undefined => flags.find((flag) => flag.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const positive = (name: string, text: string | undefined, fallback: number): number => {
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`sip bench: --${name} takes positive integers, e.g. --${name}=${fallback}`);
+    return n;
+  };
+  const quick = flags.includes('--quick');
+  const rates = value('rates');
+  return {
+    rates: rates === undefined ? (quick ? [100, 400] : [50, 100, 200, 400, 800]) : rates.split(',').map((rate) => positive('rates', rate, 100)),
+    durationS: positive('duration', value('duration'), quick ? 5 : 10),
+    pauseMs: positive('pause', value('pause'), 500),
+    hold: positive('hold', value('hold'), quick ? 1000 : 10_000),
+    members: positive('members', value('members'), 10),
+    logLevel: value('log-level') ?? DEFAULT_CONFIG.logLevel,
+    profile: flags.includes('--profile'),
+  };
+}
+
+function isClean(step: StepResult): boolean {
+  return step.failed.sessions === 0 && step.failed.memberLegs === 0 && step.retransmissions.total === 0 && step.completed.sessions === step.offered.sessions;
+}
+
+/** A step in a directory of its own for SIPp's files, removed unless the step kept it for a look. */
+async function step(cf: CfProcess, msrp: MsrpMembers, config: StepConfig): Promise<StepResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'cpm-cf-bench-sip-'));
+  const result = await runStep(dir, cf, msrp, config);
+  if (result.traceDir === undefined) rmSync(dir, { recursive: true, force: true });
+  return result;
+}
+
+export async function run(flags: readonly string[]): Promise<void> {
+  const o = options(flags);
+  const sipp = sippVersion();
+  if (sipp === undefined) throw new Error('sip bench: SIPp not found; install it as .ci/run does (apt-get install sip-tester)');
+  const machine = { ...machineInfo(), sipp };
+  const fdLimit = openFileLimit();
+  // One MSRP connection per member and session, in the CF and in the members' process alike.
+  const sessionCap = Math.floor((fdLimit - FD_RESERVE) / o.members);
+  const profileDir = o.profile ? mkdtempSync(join(tmpdir(), 'cpm-cf-bench-sip-profile-')) : undefined;
+  const cfOptions = { members: o.members, logLevel: o.logLevel, execArgv: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] };
+  const common = { members: o.members, logLevel: o.logLevel, ...(profileDir === undefined ? {} : { profileDir }) };
+
+  emit({ bench: 'sip-load', kind: 'actors', ...measureActors(o.members), ...common, machine });
+
+  const msrp = await startMsrpMembers(o.members);
+  try {
+    const clean: number[] = [];
+    const skipped: number[] = [];
+    const cf = await startCf({ ...cfOptions, maxSessions: Math.min(DEFAULT_CONFIG.maxSessions, sessionCap) });
+    try {
+      const warmup = await step(cf, msrp, WARMUP);
+      const warm = { sessions: warmup.completed.sessions, failed: warmup.failed.sessions, cpuMsPerSession: warmup.cf.cpuMsPerSession };
+      for (const rate of o.rates) {
+        if (skipped.length > 0) {
+          skipped.push(rate);
+          continue;
+        }
+        const loadAverage1m = Math.round((loadavg()[0] ?? Number.NaN) * 100) / 100;
+        const result = await step(cf, msrp, { rate, durationS: o.durationS, pauseMs: o.pauseMs });
+        if (isClean(result)) clean.push(rate);
+        if (result.completed.sessions < COLLAPSE_RATIO * result.offered.sessions) skipped.push(rate);
+        emit({ bench: 'sip-load', kind: 'step', rate, durationS: o.durationS, pauseMs: o.pauseMs, ...common, ...result, warmup: warm, loadAverage1m, machine });
+      }
+    } finally {
+      await cf.finish();
+    }
+
+    const dir = mkdtempSync(join(tmpdir(), 'cpm-cf-bench-sip-hold-'));
+    const sessions = Math.min(o.hold, sessionCap);
+    // The sessions are set up at a rate the CF has shown it takes cleanly (or the lowest offered).
+    const rate = Math.min(200, Math.max(...clean, Math.min(...o.rates)));
+    try {
+      // Killed once measured (its sessions need no clean end), it would write no profile.
+      const memory = await runHold(dir, msrp, { ...cfOptions, execArgv: [] }, { sessions, rate });
+      emit({
+        bench: 'sip-load',
+        kind: 'memory',
+        sessionsRequested: o.hold,
+        sessionsHeld: memory.all.sessions,
+        ...(sessions < o.hold ? { limitedBy: `RLIMIT_NOFILE ${fdLimit}: one MSRP connection per member and session` } : {}),
+        setupRate: rate,
+        ...memory,
+        targetKB: TARGETS.rssPerSessionKB,
+        ...common,
+        machine,
+      });
+      emit({
+        bench: 'sip-load',
+        kind: 'summary',
+        sessionsPerSecond: clean.length === 0 ? 0 : Math.max(...clean),
+        cleanRates: clean,
+        ...(skipped.length > 1 ? { notRun: skipped.slice(1) } : {}),
+        rssPerSessionKB: memory.rssPerSessionKB,
+        targets: TARGETS,
+        ...common,
+        machine,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    await msrp.stop();
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The memory measurement: group sessions established and held (members answering, nobody sending
+ * BYE) by a fresh CF until it holds `sessions` of them, its RSS read at a tenth of them and at all
+ * of them, each time once the set-up's transactions have ended (64*T1 after the last), so that the
+ * slope between the two readings is what one established session costs.
+ */
+import { performance } from 'node:perf_hooks';
+import { GROUP_USER } from './group.ts';
+import { memoryKiB } from './proc.ts';
+import { freeUdpPort, killAll, startCf, startMembers, type CfOptions, type CfProcess, type CfStats, type MsrpMembers } from './rig.ts';
+import { readCounts, startSipp, type Sipp } from './sipp.ts';
+import { round } from './step.ts';
+
+export interface HoldConfig {
+  readonly sessions: number;
+  /** Sessions per second while establishing them. */
+  readonly rate: number;
+}
+
+export interface Reading {
+  readonly sessions: number;
+  readonly rssMB: number;
+  readonly transactionsLive: number;
+  readonly memberConnections: number;
+}
+
+export interface HoldResult {
+  readonly idle: { readonly rssMB: number };
+  readonly first: Reading;
+  readonly all: Reading;
+  /** (RSS at all − RSS at the first tenth) / the sessions between them. */
+  readonly rssPerSessionKB: number;
+  /** RSS at all over idle, per session: the slope plus what the first sessions cost (warm-up). */
+  readonly rssPerSessionFromIdleKB: number;
+  readonly failedSessions: number;
+}
+
+/** 64*T1 with the CF's default T1 (500 ms), the longest a set-up transaction lingers, and a margin. */
+const SETTLE_TIMEOUT_MS = 40_000;
+const ESTABLISH_TIMEOUT_MS = 120_000;
+/** The originator's pause between ACK and BYE: longer than the measurement, so no BYE is ever sent. */
+const HOLD_PAUSE_MS = 3_600_000;
+/** Every SIPp of the measurement ends by itself after this, should the bench die. */
+const SIPP_TIMEOUT = '900s';
+
+export async function runHold(dir: string, msrp: MsrpMembers, cfOptions: Omit<CfOptions, 'maxSessions'>, config: HoldConfig): Promise<HoldResult> {
+  const cf = await startCf({ ...cfOptions, maxSessions: config.sessions });
+  const sipps: Sipp[] = [];
+  try {
+    sipps.push(...(await startMembers(dir, cf, msrp, ['-timeout', SIPP_TIMEOUT])));
+    const idle = memoryKiB(cf.pid).rss;
+    const originators: Sipp[] = [];
+    const establish = async (count: number, total: number): Promise<Reading> => {
+      const originator = startSipp({
+        scenario: 'originator.xml',
+        port: await freeUdpPort(),
+        dir,
+        remote: `127.0.0.1:${cf.sipPort}`,
+        args: ['-s', GROUP_USER, '-r', String(config.rate), '-m', String(count), '-l', String(count), '-d', String(HOLD_PAUSE_MS), '-timeout', SIPP_TIMEOUT],
+      });
+      originators.push(originator);
+      sipps.push(originator);
+      const connections = total * cf.memberPorts.length;
+      await until(async () => (await cf.stats()).sessions >= total && (await msrp.stats()).open >= connections, ESTABLISH_TIMEOUT_MS, `${total} sessions established`);
+      const stats = await settled(cf);
+      return { sessions: stats.sessions, rssMB: round(memoryKiB(cf.pid).rss / 1024), transactionsLive: stats.transactions.live, memberConnections: (await msrp.stats()).open };
+    };
+    const firstCount = Math.max(1, Math.round(config.sessions / 10));
+    const first = await establish(firstCount, firstCount);
+    const all = await establish(config.sessions - firstCount, config.sessions);
+    const failedSessions = originators.reduce((total, o) => total + readCounts(dir, o.process.pid ?? Number.NaN).calls.failed, 0);
+    return {
+      idle: { rssMB: round(idle / 1024) },
+      first,
+      all,
+      rssPerSessionKB: round(((all.rssMB - first.rssMB) * 1024) / (all.sessions - first.sessions)),
+      rssPerSessionFromIdleKB: round((all.rssMB * 1024 - idle) / all.sessions),
+      failedSessions,
+    };
+  } finally {
+    await killAll(sipps);
+    await cf.kill();
+  }
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error(`sip bench: ${what} not reached within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Waits until the CF's transactions are over (or the timeout passes); its counts then. */
+async function settled(cf: CfProcess): Promise<CfStats> {
+  const deadline = performance.now() + SETTLE_TIMEOUT_MS;
+  for (;;) {
+    const stats = await cf.stats();
+    if (stats.transactions.live === 0 || performance.now() > deadline) return stats;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

@@ -1,0 +1,292 @@
+/**
+ * One group session on the wire: the session actor of `machines/session.ts` with every effect it
+ * and its children emit performed — on the originator's leg, on one member leg per member, on the
+ * XCAP client, the MSRP relay and the session's timers — and every answer of the world delivered
+ * back to it as a `SessionEvent`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { CfEffect, TimerName } from '../../machines/effects.ts';
+import { createSessionActor, type SessionActor } from '../../machines/effect-outlet.ts';
+import type { SessionEvent } from '../../machines/session.ts';
+import type { CfPolicy, FocusMedia, InviteSummary, LegIndex } from '../../machines/types.ts';
+import type { MediaEvents, MediaRelay, MediaSession } from '../media.ts';
+import { logEffect } from '../session-log.ts';
+import type { Dialog } from '../sip/dialog.ts';
+import { newTag } from '../sip/ids.ts';
+import type { SipHeader, SipRequest } from '../sip/message.ts';
+import type { ServerTransaction } from '../sip/transaction-layer.ts';
+import { SessionTimers, type TimerScheduler } from '../timers.ts';
+import type { GroupFetchResult } from '../xdm/xcap-client.ts';
+import { MemberLeg } from './member-leg.ts';
+import { OriginatorLeg } from './originator-leg.ts';
+import type { Signalling } from './signalling.ts';
+
+/** Which side of a session a dialog belongs to. */
+export type LegRef = 'originator' | LegIndex;
+
+/** What a session needs of the host that routes requests to it. */
+export interface SessionRegistry {
+  dialogCreated(session: GroupSession, leg: LegRef, dialog: Dialog): void;
+  released(session: GroupSession): void;
+}
+
+export interface SessionDependencies {
+  readonly signalling: Signalling;
+  readonly policy: CfPolicy;
+  readonly xdms: { fetchGroup(groupUri: string): Promise<GroupFetchResult> };
+  readonly relay: MediaRelay;
+  readonly scheduler: TimerScheduler;
+  readonly registry: SessionRegistry;
+  readonly logger: Logger;
+  /** Retry-After of the 503 a session gets when it is dropped before it could answer. */
+  readonly retryAfterSeconds: number;
+}
+
+/** Leg timers and the ACK wait: what a shutdown fires at once instead of waiting for (the session timers are left to end with the dialog). */
+const HURRIED: ReadonlySet<TimerName> = new Set(['noAnswer', 'cancel', 'drain', 'ack']);
+
+export class GroupSession {
+  readonly id = newTag();
+  readonly dialogKeys: string[] = [];
+  private readonly actor: SessionActor;
+  private readonly originator: OriginatorLeg;
+  private readonly legs = new Map<LegIndex, MemberLeg>();
+  private readonly timers: SessionTimers;
+  private readonly log: Logger;
+  private readonly focus: FocusMedia;
+  private media: MediaSession | null = null;
+  private ended = false;
+
+  constructor(
+    private readonly deps: SessionDependencies,
+    readonly invite: ServerTransaction,
+    private readonly summary: InviteSummary,
+    private readonly conversationHeaders: readonly SipHeader[],
+  ) {
+    this.log = deps.logger.child({ session: this.id, group: summary.groupUri });
+    this.originator = new OriginatorLeg(deps.signalling, invite);
+    this.timers = new SessionTimers(deps.scheduler, (timer, leg) => this.send({ type: 'TIMER', timer, leg }));
+    // RFC 4975 §14.1: the session-id of an MSRP URI must be unguessable; 120 bits from the CSPRNG.
+    this.focus = { authority: deps.relay.authority, sessionId: randomBytes(15).toString('base64url') };
+    this.actor = createSessionActor({ policy: deps.policy, focus: this.focus }, (effect) => this.perform(effect));
+    this.actor.subscribe({
+      error: (error) => {
+        this.log.error({ err: error }, 'session machine failed; releasing the session');
+        this.forceRelease();
+      },
+    });
+  }
+
+  /** INV-1 …: the initial INVITE enters the machines. */
+  start(): void {
+    this.actor.start();
+    this.log.info({ originator: this.summary.authenticatedOriginator }, 'initial INVITE');
+    this.send({ type: 'INVITE', invite: this.summary });
+  }
+
+  /** RFC 3261 §9.2: the originator's CANCEL matched the INVITE before its final response. */
+  cancel(): void {
+    this.send({ type: 'CANCEL' });
+  }
+
+  ack(leg: LegRef, ack: SipRequest): void {
+    if (leg !== 'originator') this.legs.get(leg)?.receiveAck(ack);
+    else if (this.originator.receiveAck(ack)) this.send({ type: 'ACK' });
+  }
+
+  /** BYE-1; a BYE the machine has no step for (the CF is already ending the dialog) is still answered (RFC 3261 §15.1.2). */
+  bye(leg: LegRef, bye: ServerTransaction): void {
+    if (leg === 'originator') {
+      this.originator.receiveBye(bye);
+      this.send({ type: 'BYE' });
+    } else {
+      this.legs.get(leg)?.receiveBye(bye);
+      this.send({ type: 'MEMBER', leg, event: { type: 'MEMBER_BYE' } });
+    }
+    if (!bye.answered) bye.respond(this.deps.signalling.response(bye.request, 200));
+  }
+
+  /**
+   * A re-INVITE or UPDATE. The originator's refreshes the session (INV-6, RFC 4028 §7); one the
+   * machine does not take (the session is ending) finds no dialog any more: 481. A member's is
+   * answered by its leg (open question 12).
+   */
+  refresh(leg: LegRef, refresh: ServerTransaction): void {
+    if (leg !== 'originator') this.legs.get(leg)?.answerRefresh(refresh);
+    else if (this.originator.receiveRefresh(refresh)) this.send({ type: 'REFRESH' });
+    if (!refresh.answered) refresh.respond(this.deps.signalling.response(refresh.request, 481));
+  }
+
+  /**
+   * The CF is stopping: the session is ended the way the machines end it for a cause of the CF's
+   * own — before the originator's dialog as if cancelled (CANCEL to every pending member, 487 to the
+   * originator), within it as on session expiry (BYE to the originator and BYE-2 to every member).
+   */
+  shutdown(): void {
+    const value = this.actor.getSnapshot().value;
+    const state = typeof value === 'string' ? value : Object.keys(value)[0];
+    if (state === 'handlingInvite' || state === 'invitingMembers') this.send({ type: 'CANCEL' });
+    else if (state === 'answering' || state === 'dialog') this.send({ type: 'TIMER', timer: 'sessionExpiry', leg: null });
+  }
+
+  /** Fires the leg timers now, for a shutdown that cannot wait for 487s, drains or ACKs. */
+  hurry(): void {
+    for (const { timer, leg } of this.timers.armed()) {
+      if (!HURRIED.has(timer)) continue;
+      this.timers.cancel(timer, leg);
+      this.send({ type: 'TIMER', timer, leg });
+    }
+  }
+
+  /** Releases everything at once, whatever the machine's state (a shutdown deadline, a machine fault). */
+  forceRelease(): void {
+    if (this.ended) return;
+    if (!this.invite.answered) this.originator.reject({ status: 503, reason: 'Service Unavailable', retryAfter: this.deps.retryAfterSeconds });
+    this.release();
+    this.actor.stop();
+  }
+
+  private send(event: SessionEvent): void {
+    if (!this.ended) this.actor.send(event);
+  }
+
+  private isLegLive(leg: LegIndex): boolean {
+    return !this.ended && `leg.${leg}` in this.actor.getSnapshot().children;
+  }
+
+  private perform(effect: CfEffect): void {
+    logEffect(this.log, effect);
+    try {
+      this.dispatch(effect);
+    } catch (error) {
+      this.log.error({ err: error, effect: effect.type }, 'effect failed');
+    }
+  }
+
+  private dispatch(effect: CfEffect): void {
+    switch (effect.type) {
+      case 'xdm.fetchGroupDocument':
+        this.deps.xdms.fetchGroup(effect.groupUri).then(
+          (result) => this.send(groupDocumentEvent(result)),
+          (error: unknown) => {
+            this.log.error({ err: error }, 'XCAP client failed');
+            this.send({ type: 'GROUP_DOCUMENT_UNAVAILABLE', status: 500, retryAfter: null });
+          },
+        );
+        return;
+      case 'focus.open':
+        this.media = this.deps.relay.openSession(this.focus, this.mediaEvents());
+        return;
+      case 'originator.reject':
+        this.originator.reject(effect.rejection);
+        return;
+      case 'originator.accept': {
+        const dialog = this.originator.accept(effect.response);
+        if (dialog !== undefined) this.deps.registry.dialogCreated(this, 'originator', dialog);
+        this.media?.expectOriginator(effect.response.answer);
+        return;
+      }
+      case 'originator.answerBye':
+        this.originator.answerBye();
+        return;
+      case 'originator.sendBye':
+        this.originator.sendBye(effect.reason);
+        return;
+      case 'originator.answerRefresh':
+        this.originator.answerRefresh(effect.sessionTimer);
+        return;
+      case 'originator.sendRefresh':
+        this.originator.sendRefresh(() => this.send({ type: 'REFRESH_FAILED' }));
+        return;
+      case 'originator.report':
+        this.media?.report(effect.messageId, effect.status, effect.comment);
+        return;
+      case 'originator.connectMsrp':
+        if (this.summary.offer !== null) this.media?.connectOriginator(this.summary.offer);
+        return;
+      case 'member.invite':
+        this.memberLeg(effect.leg).sendInvite(effect);
+        return;
+      case 'member.ack':
+        this.legs.get(effect.leg)?.sendAck();
+        return;
+      case 'member.cancel':
+        this.legs.get(effect.leg)?.sendCancel();
+        return;
+      case 'member.bye':
+        this.legs.get(effect.leg)?.sendBye();
+        return;
+      case 'member.answerBye':
+        this.legs.get(effect.leg)?.answerBye();
+        return;
+      case 'msrp.connectMember':
+        this.media?.connectMember(effect.leg, effect.answer);
+        return;
+      case 'msrp.awaitMember':
+        this.media?.awaitMember(effect.leg, effect.answer);
+        return;
+      case 'msrp.relayToMember':
+        this.media?.relayToMember(effect.leg);
+        return;
+      case 'msrp.abortDelivery':
+        this.media?.abortDelivery(effect.leg);
+        return;
+      case 'msrp.closeMember':
+        this.media?.closeMember(effect.leg);
+        return;
+      case 'timer.start':
+        this.timers.start(effect.timer, effect.leg, effect.ms);
+        return;
+      case 'timer.cancel':
+        this.timers.cancel(effect.timer, effect.leg);
+        return;
+      case 'session.release':
+        this.release();
+    }
+  }
+
+  private memberLeg(leg: LegIndex): MemberLeg {
+    const created = new MemberLeg(this.deps.signalling, leg, {
+      emit: (event) => this.send({ type: 'MEMBER', leg, event }),
+      isLive: () => this.isLegLive(leg),
+      dialogCreated: (dialog) => this.deps.registry.dialogCreated(this, leg, dialog),
+      conversationHeaders: this.conversationHeaders,
+    });
+    this.legs.set(leg, created);
+    return created;
+  }
+
+  private mediaEvents(): MediaEvents {
+    return {
+      onSend: (send) => this.send({ type: 'SEND', ...send }),
+      onMemberConnected: (leg) => this.send({ type: 'MEMBER', leg, event: { type: 'MSRP_CONNECTED' } }),
+      onMemberFailed: (leg) => this.send({ type: 'MEMBER', leg, event: { type: 'MSRP_FAILED' } }),
+      onMemberCaughtUp: (leg) => this.send({ type: 'MEMBER', leg, event: { type: 'CAUGHT_UP' } }),
+      onMemberDelivered: (leg, messageId) => this.send({ type: 'MEMBER_MESSAGE_DELIVERED', leg, messageId }),
+    };
+  }
+
+  /** BYE-3: the session's timers, retransmissions and media are gone, and the host forgets it. */
+  private release(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.timers.clear();
+    this.originator.stopRetransmissions();
+    for (const leg of this.legs.values()) leg.stopRetransmissions();
+    this.media?.release();
+    this.media = null;
+    this.deps.registry.released(this);
+  }
+}
+
+function groupDocumentEvent(result: GroupFetchResult): SessionEvent {
+  switch (result.kind) {
+    case 'found':
+      return { type: 'GROUP_DOCUMENT_FOUND', group: result.group };
+    case 'not-found':
+      return { type: 'GROUP_DOCUMENT_NOT_FOUND' };
+    default:
+      return { type: 'GROUP_DOCUMENT_UNAVAILABLE', status: result.sipStatus, retryAfter: result.retryAfter ?? null };
+  }
+}

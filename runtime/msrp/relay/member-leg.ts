@@ -1,0 +1,373 @@
+/**
+ * The CF towards one member (SEND-1): opens or awaits its connection and binds it (RFC 4975 §5.4),
+ * then copies the session's spool to it chunk by chunk with the leg's own To-Path, From-Path and
+ * transaction-ids, never holding more than a window of bytes for it, and reports back what the
+ * member has (`onMemberCaughtUp`, `onMemberDelivered`) or that the leg is lost (`onMemberFailed`).
+ */
+import type { LegIndex, MsrpMedia } from '../../../machines/types.ts';
+import type { MediaEvents } from '../../media.ts';
+import type { MsrpRequestHead, MsrpResponse } from '../frame.ts';
+import { formatEndLine } from '../serializer.ts';
+import type { MsrpUri } from '../uri.ts';
+import type { ConnectionUser, FrameSink, MsrpConnection } from './connection.ts';
+import { bindingSend, relayedChunkHead } from './frames.ts';
+import { LegDeliveries } from './leg-deliveries.ts';
+import type { RelayConfig } from './options.ts';
+import { parsePathOf } from './path.ts';
+import { RelayError } from './relay-errors.ts';
+import { pooledTransactionId } from './transaction-ids.ts';
+import type { Spool } from './spool.ts';
+
+export interface MemberLegContext {
+  readonly index: LegIndex;
+  /** The CF's URI for this leg (`focusMsrpUri(focus, leg)`). */
+  readonly ownUri: MsrpUri;
+  readonly spool: Spool;
+  readonly config: RelayConfig;
+  readonly events: Pick<MediaEvents, 'onMemberConnected' | 'onMemberFailed' | 'onMemberCaughtUp' | 'onMemberDelivered'>;
+  connect(uri: MsrpUri): MsrpConnection;
+  /** The leg moved on through the spool, or stopped copying: the originator may be read again. */
+  changed(): void;
+}
+
+type LegState = 'awaiting' | 'connecting' | 'connected' | 'failed' | 'closed';
+
+/** Bytes asked of the spool file at once (the window bounds it too): few reads, each a thread-pool round trip. */
+const MAX_FILE_READ = 1024 * 1024;
+
+export class MemberLeg implements ConnectionUser {
+  readonly #context: MemberLegContext;
+  #state: LegState;
+  #connection: MsrpConnection | undefined;
+  #toPath: readonly MsrpUri[] = [];
+  #bindingTransaction: string | undefined;
+  /** Between `relay()` and catching up. */
+  #relaying = false;
+  #aborted = false;
+  /** The spool chunk being copied, how much of its body is out, and the copy's transaction-id once its head is. */
+  #chunkIndex = 0;
+  #sent = 0;
+  #frameTransaction: string | undefined;
+  #reading = false;
+  #blocked = false;
+  #scheduled = false;
+  readonly #deliveries = new LegDeliveries();
+  #timer: NodeJS.Timeout | undefined;
+  readonly #onDrain = (): void => {
+    this.#blocked = false;
+    if (this.#state === 'connected') this.#timer?.refresh();
+    this.#schedule();
+  };
+
+  private constructor(context: MemberLegContext, state: LegState) {
+    this.#context = context;
+    this.#state = state;
+  }
+
+  /** RFC 4975 §8.1: the CF, offerer towards the member, connects to its a=path and binds. */
+  static connect(context: MemberLegContext, answer: MsrpMedia): MemberLeg {
+    const leg = new MemberLeg(context, 'connecting');
+    const path = parsePathOf(answer);
+    if (!path.ok) {
+      leg.#failLater(path.error);
+      return leg;
+    }
+    leg.#toPath = path.value;
+    const connection = context.connect(path.value[0]);
+    leg.#attach(connection);
+    leg.#bindingTransaction = pooledTransactionId();
+    connection.sender.sendFrame(bindingSend(leg.#bindingTransaction, path.value, context.ownUri));
+    leg.#arm(context.config.connectTimeoutMs, () => new RelayError('CPM_ERR_MSRP_CONNECT_FAILED', 'the member did not answer the binding SEND in time'));
+    return leg;
+  }
+
+  /** RFC 6135 §4: the member answered a=setup:active; it connects to the CF and binds with a SEND. */
+  static await(context: MemberLegContext, answer: MsrpMedia): MemberLeg {
+    const leg = new MemberLeg(context, 'awaiting');
+    const path = parsePathOf(answer);
+    if (!path.ok) {
+      leg.#failLater(path.error);
+      return leg;
+    }
+    leg.#toPath = path.value;
+    leg.#arm(context.config.connectTimeoutMs, () => new RelayError('CPM_ERR_MSRP_CONNECT_FAILED', 'the member did not connect and bind in time'));
+    return leg;
+  }
+
+  /** Copying the spool now (between `relay()` and catching up). */
+  get relaying(): boolean {
+    return this.#relaying && this.#state === 'connected';
+  }
+
+  /** How far into the spool the leg has copied. */
+  get position(): number {
+    const chunk = this.#context.spool.chunks[this.#chunkIndex];
+    return chunk === undefined ? this.#context.spool.length : chunk.start + this.#sent;
+  }
+
+  /** A request whose To-Path names this leg. */
+  accept(connection: MsrpConnection, head: MsrpRequestHead): FrameSink | undefined {
+    if (this.#state === 'failed' || this.#state === 'closed') {
+      connection.answer(head, 481);
+      return undefined;
+    }
+    // RFC 4975 §10: 506, the leg is bound to another connection.
+    if (this.#connection !== undefined && this.#connection !== connection) {
+      connection.answer(head, 506);
+      return undefined;
+    }
+    // RFC 4975 §7.1.2: REPORTs are not answered; the CF asks members for none and drops any.
+    if (head.method !== 'SEND') return undefined;
+    // RFC 4975 §5.4: the active side's first SEND binds the connection to the session.
+    const binds = this.#state === 'awaiting';
+    if (binds) this.#attach(connection);
+    if (head.hasBody) {
+      // Large Message Mode carries the originator's message only; a member's own content is refused.
+      const refusal = new RelayError('CPM_ERR_MSRP_MEMBER_SENDS', `member leg ${this.#context.index} sent a SEND with a body`);
+      this.#context.config.logger.debug({ err: refusal }, 'MSRP request refused');
+      connection.answer(head, 403);
+    } else {
+      connection.answer(head, 200);
+    }
+    if (binds) this.#connected();
+    return undefined;
+  }
+
+  /** SEND-1: copy the spool from where the leg stands; `onMemberCaughtUp` once all of it is answered. */
+  relay(): void {
+    if (this.#state === 'failed' || this.#state === 'closed' || this.#aborted) return;
+    this.#relaying = true;
+    this.#schedule();
+  }
+
+  /** The spool grew: a leg waiting for bytes goes on. */
+  wake(): void {
+    this.#schedule();
+  }
+
+  /** Open question 9: the drain timer ran out; the copy in flight ends with "#" and nothing more is sent. */
+  abort(): void {
+    this.#aborted = true;
+    this.#relaying = false;
+    const transactionId = this.#frameTransaction;
+    const chunk = this.#context.spool.chunks[this.#chunkIndex];
+    if (this.#state !== 'connected' || transactionId === undefined || chunk === undefined) return;
+    this.#frameTransaction = undefined;
+    // RFC 4975 §7.1: "#" says the message was aborted; the chunk ends where the bytes stopped.
+    this.#connection?.sender.endFrame(formatEndLine({ transactionId, hasBody: chunk.hasBody }, '#'));
+    this.#deliveries.sent(transactionId, chunk.messageId, '#');
+  }
+
+  /** The leg is over: the connection ends after what is queued (the "#" of an abort, say). */
+  close(): void {
+    this.#leave('end');
+  }
+
+  /** The session is released: the connection goes at once. */
+  release(): void {
+    this.#leave('destroy');
+  }
+
+  onResponse(response: MsrpResponse): boolean {
+    const { transactionId, status } = response;
+    if (transactionId === this.#bindingTransaction) {
+      this.#bindingTransaction = undefined;
+      if (status === 200) this.#connected();
+      else this.#fail(new RelayError('CPM_ERR_MSRP_MEMBER_REFUSED', `member answered the binding SEND with ${status}`));
+      return true;
+    }
+    if (!this.#deliveries.owns(transactionId)) return false;
+    // RFC 4975 §7.2: any status but 200 means the member did not take the chunk.
+    if (status !== 200) {
+      this.#fail(new RelayError('CPM_ERR_MSRP_MEMBER_REFUSED', `member answered a chunk with ${status}`));
+      return true;
+    }
+    const delivered = this.#deliveries.answered(transactionId);
+    this.#timer?.refresh();
+    this.#watch();
+    if (delivered !== undefined) this.#context.events.onMemberDelivered(this.#context.index, delivered);
+    this.#schedule();
+    return true;
+  }
+
+  onClose(): void {
+    this.#detach();
+    this.#fail(new RelayError('CPM_ERR_MSRP_CONNECTION_LOST', 'the member connection closed'));
+  }
+
+  /** The session cannot serve the leg any more (its spool failed). */
+  drop(error: RelayError): void {
+    this.#fail(error);
+  }
+
+  #connected(): void {
+    if (this.#state !== 'connecting' && this.#state !== 'awaiting') return;
+    this.#state = 'connected';
+    this.#clearTimer();
+    this.#context.events.onMemberConnected(this.#context.index);
+    this.#schedule();
+  }
+
+  /**
+   * Pumps once the I/O callback that asked has returned: whatever one read of the originator's
+   * socket brought (a body's tail, its end-line, the next head and body) and any answers that came
+   * with it then leave in one writev per leg instead of one each.
+   */
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      this.#pump();
+    });
+  }
+
+  /** Writes what the spool has for this leg until it is out of bytes, out of window, or caught up. */
+  #pump(): void {
+    const connection = this.#connection;
+    if (this.#state !== 'connected' || connection === undefined || !this.#relaying || this.#reading || this.#blocked) return;
+    const { spool, config } = this.#context;
+    const from = this.position;
+    // Head, body pieces and end-line of this burst leave in one writev, not one syscall each.
+    connection.socket.cork();
+    try {
+      this.#copy(connection, spool, config.windowBytes);
+    } finally {
+      connection.socket.uncork();
+    }
+    if (this.position !== from) this.#context.changed();
+  }
+
+  #copy(connection: MsrpConnection, spool: Spool, windowBytes: number): void {
+    const sender = connection.sender;
+    for (;;) {
+      const chunk = spool.chunks[this.#chunkIndex];
+      if (chunk === undefined) {
+        if (this.#deliveries.unanswered === 0) this.#caughtUp();
+        return;
+      }
+      if (this.#frameTransaction === undefined) {
+        this.#frameTransaction = pooledTransactionId();
+        sender.beginFrame(relayedChunkHead(this.#frameTransaction, chunk, this.#toPath, this.#context.ownUri));
+      }
+      const position = chunk.start + this.#sent;
+      const readable = chunk.start + chunk.length - position;
+      if (readable > 0) {
+        const room = windowBytes - connection.socket.writableLength;
+        if (room <= 0) return this.#block();
+        const data = spool.read(position, Math.min(readable, room, MAX_FILE_READ), (error, read) => this.#onRead(error, read));
+        if (data === undefined) {
+          this.#reading = true;
+          return;
+        }
+        this.#sent += data.length;
+        sender.writeBody(data);
+        continue;
+      }
+      if (chunk.flag === undefined || this.#sent < chunk.length) return;
+      const transactionId = this.#frameTransaction;
+      this.#frameTransaction = undefined;
+      this.#chunkIndex++;
+      this.#sent = 0;
+      sender.endFrame(formatEndLine({ transactionId, hasBody: chunk.hasBody }, chunk.flag));
+      this.#deliveries.sent(transactionId, chunk.messageId, chunk.flag);
+      this.#watch();
+    }
+  }
+
+  #onRead(error: RelayError | undefined, data: Buffer): void {
+    this.#reading = false;
+    if (this.#state !== 'connected' || this.#aborted || this.#frameTransaction === undefined) return;
+    if (error !== undefined) {
+      this.#fail(error);
+      return;
+    }
+    this.#sent += data.length;
+    this.#connection?.sender.writeBody(data);
+    this.#context.changed();
+    this.#schedule();
+  }
+
+  #caughtUp(): void {
+    this.#relaying = false;
+    this.#watch();
+    this.#context.changed();
+    this.#context.events.onMemberCaughtUp(this.#context.index);
+  }
+
+  /**
+   * The window is full: wait for 'drain'. A full window (at least Node's 16 KiB high-water mark)
+   * means some `write()` returned false, so 'drain' will come once the member reads.
+   */
+  #block(): void {
+    this.#blocked = true;
+    this.#watch();
+  }
+
+  /**
+   * While the leg waits on the member (answers due, or a full window) a timer runs, pushed back
+   * by each answer and each drain; a member that makes no progress for `transactionTimeoutMs`
+   * is dropped (RFC 4975: a transaction without a response in time has failed).
+   */
+  #watch(): void {
+    if (this.#state !== 'connected') return;
+    const waiting = this.#blocked || this.#deliveries.unanswered > 0;
+    if (!waiting) this.#clearTimer();
+    else if (this.#timer === undefined) {
+      this.#arm(this.#context.config.transactionTimeoutMs, () => new RelayError('CPM_ERR_MSRP_TRANSACTION_TIMEOUT', 'the member made no progress in time'));
+    }
+  }
+
+  #fail(error: RelayError): void {
+    if (this.#state === 'failed' || this.#state === 'closed') return;
+    this.#state = 'failed';
+    this.#relaying = false;
+    this.#clearTimer();
+    this.#context.config.logger.warn({ leg: this.#context.index, err: error }, 'member leg dropped');
+    const connection = this.#connection;
+    this.#detach();
+    connection?.unbind(this, 'reset');
+    this.#context.changed();
+    this.#context.events.onMemberFailed(this.#context.index);
+  }
+
+  /** A failure found while a host call is still running is told after it returns. */
+  #failLater(error: RelayError): void {
+    queueMicrotask(() => this.#fail(error));
+  }
+
+  #leave(how: 'end' | 'destroy'): void {
+    this.#state = 'closed';
+    this.#relaying = false;
+    this.#clearTimer();
+    const connection = this.#connection;
+    this.#detach();
+    connection?.unbind(this, how);
+    this.#context.changed();
+  }
+
+  #attach(connection: MsrpConnection): void {
+    this.#connection = connection;
+    connection.bind(this);
+    connection.socket.on('drain', this.#onDrain);
+  }
+
+  #detach(): void {
+    this.#connection?.socket.off('drain', this.#onDrain);
+    this.#connection = undefined;
+  }
+
+  #arm(ms: number, error: () => RelayError): void {
+    this.#clearTimer();
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#fail(error());
+    }, ms);
+    this.#timer.unref();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
