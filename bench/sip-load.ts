@@ -7,11 +7,12 @@
  * - `memory`: the CF's RSS per established session;
  * - `summary`: `sessionsPerSecond`, the highest rate with no failure and no retransmission.
  *
- *   npm run bench -- sip                     rates 50, 100, 200, 400, 800 for 10 s; 10,000 held
- *   npm run bench -- sip --quick             rates 100, 400 for 5 s; 1,000 held
+ *   npm run bench -- sip                     rates 25, 50, 100, 200, 400, 800 for 10 s; 10,000 held
+ *   npm run bench -- sip --quick             rates 25, 100 for 5 s; 1,000 held
  *   npm run bench -- sip --rates=300,500 --duration=20 --pause=500 --hold=2000 --members=10
  *   npm run bench -- sip --log-level=warn    the CF's log level (default: its own default, info)
  *   npm run bench -- sip --profile           the CF runs under --cpu-prof (directory in each line)
+ *   npm run bench -- sip --cf-node-flags=--max-semi-space-size=64   Node/V8 flags for the CF (space-separated)
  *
  * Every session the CF holds has one MSRP connection per member, so the sessions held are capped by
  * the open-file limit (RLIMIT_NOFILE) of the CF and of the members' MSRP process; the memory line
@@ -37,6 +38,7 @@ interface Options {
   readonly members: number;
   readonly logLevel: string;
   readonly profile: boolean;
+  readonly cfNodeFlags: readonly string[];
 }
 
 /** The issue's targets, printed beside the numbers. */
@@ -62,13 +64,14 @@ function options(flags: readonly string[]): Options {
   const quick = flags.includes('--quick');
   const rates = value('rates');
   return {
-    rates: rates === undefined ? (quick ? [100, 400] : [50, 100, 200, 400, 800]) : rates.split(',').map((rate) => positive('rates', rate, 100)),
+    rates: rates === undefined ? (quick ? [25, 100] : [25, 50, 100, 200, 400, 800]) : rates.split(',').map((rate) => positive('rates', rate, 100)),
     durationS: positive('duration', value('duration'), quick ? 5 : 10),
     pauseMs: positive('pause', value('pause'), 500),
     hold: positive('hold', value('hold'), quick ? 1000 : 10_000),
     members: positive('members', value('members'), 10),
     logLevel: value('log-level') ?? DEFAULT_CONFIG.logLevel,
     profile: flags.includes('--profile'),
+    cfNodeFlags: (value('cf-node-flags') ?? '').split(' ').filter((flag) => flag !== ''),
   };
 }
 
@@ -93,8 +96,14 @@ export async function run(flags: readonly string[]): Promise<void> {
   // One MSRP connection per member and session, in the CF and in the members' process alike.
   const sessionCap = Math.floor((fdLimit - FD_RESERVE) / o.members);
   const profileDir = o.profile ? mkdtempSync(join(tmpdir(), 'cpm-cf-bench-sip-profile-')) : undefined;
-  const cfOptions = { members: o.members, logLevel: o.logLevel, execArgv: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] };
-  const common = { members: o.members, logLevel: o.logLevel, ...(profileDir === undefined ? {} : { profileDir }) };
+  const profiling = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const cfOptions = { members: o.members, logLevel: o.logLevel, execArgv: [...o.cfNodeFlags, ...profiling] };
+  const common = {
+    members: o.members,
+    logLevel: o.logLevel,
+    ...(o.cfNodeFlags.length === 0 ? {} : { cfNodeFlags: o.cfNodeFlags }),
+    ...(profileDir === undefined ? {} : { profileDir }),
+  };
 
   emit({ bench: 'sip-load', kind: 'actors', ...measureActors(o.members), ...common, machine });
 
@@ -127,7 +136,7 @@ export async function run(flags: readonly string[]): Promise<void> {
     const rate = Math.min(200, Math.max(...clean, Math.min(...o.rates)));
     try {
       // Killed once measured (its sessions need no clean end), it would write no profile.
-      const memory = await runHold(dir, msrp, { ...cfOptions, execArgv: [] }, { sessions, rate });
+      const memory = await runHold(dir, msrp, { ...cfOptions, execArgv: o.cfNodeFlags }, { sessions, rate });
       emit({
         bench: 'sip-load',
         kind: 'memory',

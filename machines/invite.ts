@@ -17,7 +17,9 @@ export type InviteEvent =
   | { type: 'GROUP_DOCUMENT_FOUND'; group: GroupDocument }
   | { type: 'GROUP_DOCUMENT_NOT_FOUND' }
   | { type: 'GROUP_DOCUMENT_UNAVAILABLE'; status: 500 | 503; retryAfter: number | null }
-  | { type: 'CANCEL' };
+  | { type: 'CANCEL' }
+  /** The CF is stopping (SIGTERM): no new session may start. */
+  | { type: 'SHUTDOWN' };
 
 export interface InviteContext {
   policy: CfPolicy;
@@ -140,6 +142,7 @@ export const inviteMachine = setup({
     }),
     respondNoMemberToInvite: emit(() => rejectionOf({ status: 480, reason: 'Temporarily Unavailable', warning: 'No member to invite' }, 'INV-10')),
     respondRequestTerminated: emit(() => rejectionOf({ status: 487, reason: 'Request Terminated' }, null)),
+    respondShuttingDown: emit(() => rejectionOf({ status: 503, reason: 'Service Unavailable', warning: 'CF shutting down' }, null)),
   },
 }).createMachine({
   id: 'invite',
@@ -183,6 +186,7 @@ export const inviteMachine = setup({
           meta: follows('RFC 3261 §21.5.4', 'INV-9'),
         },
         CANCEL: { target: 'cancelled', meta: follows('RFC 3261 §9.2') },
+        SHUTDOWN: { target: 'refusedWhileShuttingDown', meta: follows('RFC 3261 §21.5.4') },
       },
     },
     authorizingOriginator: {
@@ -305,6 +309,12 @@ export const inviteMachine = setup({
       description: 'Open question 7: a group with nobody to invite answers 480 Temporarily Unavailable.',
       meta: follows('RFC 3261 §21.4.18', 'INV-10'),
       entry: 'respondNoMemberToInvite',
+      type: 'final',
+    },
+    refusedWhileShuttingDown: {
+      description: 'The CF stops before the request was checked: 503 Service Unavailable (RFC 3261 §21.5.4).',
+      meta: follows('RFC 3261 §21.5.4'),
+      entry: 'respondShuttingDown',
       type: 'final',
     },
     cancelled: {

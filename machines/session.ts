@@ -235,6 +235,11 @@ export const sessionMachine = setup({
       rejection: { status: 480, reason: 'Temporarily Unavailable', warning: 'No member accepted' },
       requirement: 'INV-10' as const,
     }),
+    respondShuttingDown: emit({
+      type: 'originator.reject' as const,
+      rejection: { status: 503, reason: 'Service Unavailable', warning: 'CF shutting down' },
+      requirement: null,
+    }),
     respondRequestTerminated: emit({
       type: 'originator.reject' as const,
       rejection: { status: 487, reason: 'Request Terminated' },
@@ -270,6 +275,7 @@ export const sessionMachine = setup({
         GROUP_DOCUMENT_NOT_FOUND: { actions: 'handToInviteBlock', meta: realises('INV-1') },
         GROUP_DOCUMENT_UNAVAILABLE: { actions: 'handToInviteBlock', meta: realises('INV-9') },
         CANCEL: { actions: 'handToInviteBlock', meta: follows('RFC 3261 §9.2') },
+        SHUTDOWN: { actions: 'handToInviteBlock', meta: follows('RFC 3261 §21.5.4') },
         'xstate.done.actor.invite': [
           {
             guard: 'inviteProceeds',
@@ -295,6 +301,12 @@ export const sessionMachine = setup({
           target: 'ending',
           actions: ['respondRequestTerminated', { type: 'runByeBlock', params: { cause: { kind: 'noDialog' } } }],
           meta: follows('RFC 3261 §9.2', 'BYE-2'),
+        },
+        // The CF stops before anyone accepted: 503, and every pending INVITE cancelled.
+        SHUTDOWN: {
+          target: 'ending',
+          actions: ['respondShuttingDown', { type: 'runByeBlock', params: { cause: { kind: 'noDialog' } } }],
+          meta: follows('RFC 3261 §21.5.4', 'BYE-2'),
         },
       },
       // Open question 7: nobody accepted (all failed, timed out, or declined): 480.
@@ -369,6 +381,11 @@ export const sessionMachine = setup({
             meta: follows('RFC 4028 §10', 'INV-6'),
           },
         ],
+        SHUTDOWN: {
+          target: 'ending',
+          actions: { type: 'runByeBlock', params: { cause: { kind: 'cfEndsDialog', reason: 'CF shutting down' } } },
+          meta: follows('RFC 3261 §15', 'BYE-2'),
+        },
         REFRESH_FAILED: {
           target: 'ending',
           actions: { type: 'runByeBlock', params: { cause: { kind: 'cfEndsDialog', reason: 'session refresh failed' } } },

@@ -3,7 +3,7 @@
  * own: `startCf` with the bench's groups directory, SIP/MSRP/XDMS on free loopback ports, the log
  * level the bench asks for (logging is part of what is measured) and room for the sessions the
  * bench holds. Forked with the groups directory, the log level and the session limit as arguments; replies `{ type: 'ready', sipPort }`, then answers
- * `stats` with the CF's counts and exits on `finish` (exiting lets `--cpu-prof` write its profile).
+ * `stats` with the CF's counts and V8's view of its memory, and exits on `finish` (exiting lets `--cpu-prof` write its profile).
  */
 import { startCf } from '../../runtime/cf.ts';
 import { resolveConfig, type LogLevel } from '../../runtime/config.ts';
@@ -20,7 +20,7 @@ const cf = await startCf(
 );
 process.send?.({ type: 'ready', sipPort: cf.sipPort });
 process.on('message', (command: CfCommand) => {
-  if (command.type === 'stats') process.send?.({ type: 'stats', ...cf.stats() });
+  if (command.type === 'stats') process.send?.({ type: 'stats', ...cf.stats(), memory: process.memoryUsage() });
   else process.exit(0);
 });
 process.on('disconnect', () => process.exit(0));

@@ -20,6 +20,9 @@ export interface HoldConfig {
 export interface Reading {
   readonly sessions: number;
   readonly rssMB: number;
+  /** V8's share of it: the JS heap, and the memory outside it that JS objects hold (buffers). */
+  readonly heapUsedMB: number;
+  readonly externalMB: number;
   readonly transactionsLive: number;
   readonly memberConnections: number;
 }
@@ -30,6 +33,8 @@ export interface HoldResult {
   readonly all: Reading;
   /** (RSS at all − RSS at the first tenth) / the sessions between them. */
   readonly rssPerSessionKB: number;
+  /** The same slope for V8's heap. */
+  readonly heapPerSessionKB: number;
   /** RSS at all over idle, per session: the slope plus what the first sessions cost (warm-up). */
   readonly rssPerSessionFromIdleKB: number;
   readonly failedSessions: number;
@@ -63,7 +68,14 @@ export async function runHold(dir: string, msrp: MsrpMembers, cfOptions: Omit<Cf
       const connections = total * cf.memberPorts.length;
       await until(async () => (await cf.stats()).sessions >= total && (await msrp.stats()).open >= connections, ESTABLISH_TIMEOUT_MS, `${total} sessions established`);
       const stats = await settled(cf);
-      return { sessions: stats.sessions, rssMB: round(memoryKiB(cf.pid).rss / 1024), transactionsLive: stats.transactions.live, memberConnections: (await msrp.stats()).open };
+      const mb = (bytes: number): number => round(bytes / 2 ** 20);
+      return {
+        sessions: stats.sessions,
+        rssMB: round(memoryKiB(cf.pid).rss / 1024),
+        heapUsedMB: mb(stats.memory.heapUsed),
+        externalMB: mb(stats.memory.external),
+        transactionsLive: stats.transactions.live, memberConnections: (await msrp.stats()).open,
+      };
     };
     const firstCount = Math.max(1, Math.round(config.sessions / 10));
     const first = await establish(firstCount, firstCount);
@@ -74,6 +86,7 @@ export async function runHold(dir: string, msrp: MsrpMembers, cfOptions: Omit<Cf
       first,
       all,
       rssPerSessionKB: round(((all.rssMB - first.rssMB) * 1024) / (all.sessions - first.sessions)),
+      heapPerSessionKB: round(((all.heapUsedMB - first.heapUsedMB) * 1024) / (all.sessions - first.sessions)),
       rssPerSessionFromIdleKB: round((all.rssMB * 1024 - idle) / all.sessions),
       failedSessions,
     };

@@ -68,6 +68,7 @@ export interface CfStats {
   readonly sipConnections: number;
   readonly transactions: TransactionStats;
   readonly mediaSessions: number;
+  readonly memory: NodeJS.MemoryUsage;
 }
 
 export interface CfProcess {

@@ -119,15 +119,11 @@ export class GroupSession {
   }
 
   /**
-   * The CF is stopping: the session is ended the way the machines end it for a cause of the CF's
-   * own — before the originator's dialog as if cancelled (CANCEL to every pending member, 487 to the
-   * originator), within it as on session expiry (BYE to the originator and BYE-2 to every member).
+   * The CF is stopping: the machines end the session — 503 and CANCELs before the originator's
+   * dialog, BYE to the originator and BYE-2 to every member within it.
    */
   shutdown(): void {
-    const value = this.actor.getSnapshot().value;
-    const state = typeof value === 'string' ? value : Object.keys(value)[0];
-    if (state === 'handlingInvite' || state === 'invitingMembers') this.send({ type: 'CANCEL' });
-    else if (state === 'answering' || state === 'dialog') this.send({ type: 'TIMER', timer: 'sessionExpiry', leg: null });
+    this.send({ type: 'SHUTDOWN' });
   }
 
   /** Fires the leg timers now, for a shutdown that cannot wait for 487s, drains or ACKs. */

@@ -1,7 +1,7 @@
 /**
  * `cpm-cf` as an operator runs it: `bin/cpm-cf.js` in a child process, with the real MSRP relay and
  * the embedded XDMS, on ephemeral ports. Its options are documented and checked, it answers SIP, and
- * SIGTERM ends every session cleanly — CANCEL to ringing members and 487 to their originator, BYE on
+ * SIGTERM ends every session cleanly — CANCEL to ringing members and 503 to their originator, BYE on
  * every leg of an established session — before it exits 0.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -58,7 +58,7 @@ describe('cpm-cf', () => {
     expect(config.stderr).toContain('cannot read config file /nonexistent/cf.json');
   });
 
-  it('answers OPTIONS, and on SIGTERM cancels a ringing session (487 to the originator, CANCEL to the member) and exits 0', async () => {
+  it('answers OPTIONS, and on SIGTERM cancels a ringing session (503 to the originator, CANCEL to the member) and exits 0', async () => {
     const member = await SipPeer.start('alice', 'udp', ringing());
     const originator = await SipPeer.start('sender', 'udp', accepting());
     const groupsDir = writeGroups([{ uri: FRIENDS, members: [member.uri] }]);
@@ -78,7 +78,7 @@ describe('cpm-cf', () => {
     await member.waitForRequest('INVITE', 10_000);
     await waitFor(() => (call.responses.some((r) => r.status === 100) ? true : undefined), '100 Trying', 5000);
     cf.child.kill('SIGTERM');
-    expect((await call.final()).status).toBe(487);
+    expect((await call.final()).status).toBe(503);
     await member.waitForRequest('CANCEL');
     expect(await cf.exited).toBe(0);
     expect(cf.log()).toContain('CPM Controlling Function stopped');

@@ -64,9 +64,9 @@ describe('the session paths of the machines, on the wire', () => {
     }
     const replayed = paths.length - [...unrealisable.values()].reduce((a, b) => a + b, 0);
     expect(mismatches.slice(0, 3)).toEqual([]);
-    // The model offers the CF's refresh timer and a failed refresh in every dialog state; the wire
-    // has them only when the CF is the refresher (RFC 4028 §9) and has sent its UPDATE.
-    expect([...unrealisable.keys()].filter((why) => !/^TIMER sessionRefresh|^REFRESH_FAILED/.test(why))).toEqual([]);
+    // SHUTDOWN is the CF stopping, which would end the CF these paths share; the CLI test causes
+    // it with SIGTERM on a CF of its own.
+    expect([...unrealisable.keys()].filter((why) => !/^SHUTDOWN/.test(why))).toEqual([]);
     expect(replayed).toBeGreaterThan(paths.length * 0.8);
   });
 });

@@ -31,6 +31,7 @@ export const groupAnswers: Exclude<InviteEvent, { type: 'INVITE' }>[] = [
   { type: 'GROUP_DOCUMENT_UNAVAILABLE', status: 503, retryAfter: 30 },
   { type: 'GROUP_DOCUMENT_UNAVAILABLE', status: 500, retryAfter: null },
   { type: 'CANCEL' },
+  { type: 'SHUTDOWN' },
 ];
 
 type Snapshot = SnapshotFrom<typeof inviteMachine>;

@@ -20,6 +20,7 @@ export function expectedInviteEffects(invite: InviteSummary, answer: GroupAnswer
   const fetch: CfEffect = { type: 'xdm.fetchGroupDocument', groupUri: invite.groupUri };
   if (answer === undefined) return [fetch];
   if (answer.type === 'CANCEL') return [fetch, ...rejected({ status: 487, reason: 'Request Terminated' }, null)];
+  if (answer.type === 'SHUTDOWN') return [fetch, ...rejected({ status: 503, reason: 'Service Unavailable', warning: 'CF shutting down' }, null)];
   if (answer.type === 'GROUP_DOCUMENT_NOT_FOUND') return [fetch, ...forbidden];
   if (answer.type === 'GROUP_DOCUMENT_UNAVAILABLE') {
     const rejection: Rejection =

@@ -96,6 +96,16 @@ describe('refusals and responses', () => {
     expect((await originator.response(transactionId)).status).toBe(501);
   });
 
+  it('drops a peer that sends bytes that are not MSRP, while a session on the same listener goes on', async () => {
+    const { originator, to, member } = await session();
+    const vandal = await FramerPeer.connect(to);
+    peers.push(vandal);
+    await vandal.writeRaw(Buffer.concat([Buffer.from('GET / HTTP/1.1\r\n\r\n'), Buffer.alloc(4096, 0xff)]));
+    expect(await vandal.whenClosed()).toBe(true);
+    await originator.send(to, Buffer.from('still here'), { messageId: 'survivor01', chunkBytes: 64 });
+    expect(await member.until(() => member.messages.get('survivor01')?.sha256)).toBeDefined();
+  });
+
   it('answers 400 to a SEND without Message-ID', async () => {
     const { originator, to } = await session();
     const transactionId = newTransactionId();

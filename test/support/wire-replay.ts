@@ -339,6 +339,7 @@ export interface StepMismatch {
 export async function replay(world: World, events: readonly SessionEvent[]): Promise<StepMismatch | null> {
   const first = events[0];
   if (first?.type !== 'INVITE') throw new Unrealisable('a path must start with INVITE');
+  if (events.some((e) => e.type === 'SHUTDOWN')) throw new Unrealisable('SHUTDOWN stops the CF every path shares');
   const found = events.find((e) => e.type === 'GROUP_DOCUMENT_FOUND');
   world.scheduler.begin();
   const model = new ModelRun();

@@ -109,7 +109,7 @@ export class MsrpConnection {
     }
   }
 
-  /** RFC 4975 §5.4: a connection nobody binds within `ms` is closed, so idle peers cost nothing. */
+  /** A connection that binds no session within `ms` is closed, so that idle peers cost nothing. */
   expireUnbound(ms: number): void {
     this.#arm(ms, () => {
       if (this.#users.size === 0) {
@@ -123,7 +123,7 @@ export class MsrpConnection {
     this.socket.destroy();
   }
 
-  /** Stops reading (the spool is waiting for the disk); `resumeReading()` picks up where it stopped. */
+  /** Stops reading (the spool wants no more for now); `resumeReading()` picks up where it stopped. */
   pauseReading(): void {
     this.#parser.pause();
     this.socket.pause();
