@@ -2,7 +2,8 @@
  * SIP signalling bench (issue 7): group sessions per second and memory per established session,
  * SIPp against the CF over UDP on loopback. One JSON line per measurement:
  *
- * - `step`, per offered rate: offered and completed sessions/s, failed sessions, retransmissions
+ * - `actors`: what xstate's actors cost by themselves, per transaction and per session (in-process);
+ * - `step`, per offered rate, on one CF warmed up first: offered and completed sessions/s, failed sessions, retransmissions
  *   seen by SIPp, SIP messages/s handled by the CF, its CPU and peak RSS, INVITE → 200 percentiles;
  * - `memory`: the CF's RSS per established session;
  * - `summary`: `sessionsPerSecond`, the highest rate with no failure and no retransmission.
@@ -109,7 +110,7 @@ export async function run(flags: readonly string[]): Promise<void> {
 
   const msrp = await startMsrpMembers(o.members);
   try {
-    const clean: number[] = [];
+    const clean: { rate: number; cpuMsPerSession: number }[] = [];
     const skipped: number[] = [];
     const cf = await startCf({ ...cfOptions, maxSessions: Math.min(DEFAULT_CONFIG.maxSessions, sessionCap) });
     try {
@@ -122,7 +123,7 @@ export async function run(flags: readonly string[]): Promise<void> {
         }
         const loadAverage1m = Math.round((loadavg()[0] ?? Number.NaN) * 100) / 100;
         const result = await step(cf, msrp, { rate, durationS: o.durationS, pauseMs: o.pauseMs });
-        if (isClean(result)) clean.push(rate);
+        if (isClean(result)) clean.push({ rate, cpuMsPerSession: result.cf.cpuMsPerSession });
         if (result.completed.sessions < COLLAPSE_RATIO * result.offered.sessions) skipped.push(rate);
         emit({ bench: 'sip-load', kind: 'step', rate, durationS: o.durationS, pauseMs: o.pauseMs, ...common, ...result, warmup: warm, loadAverage1m, machine });
       }
@@ -132,8 +133,9 @@ export async function run(flags: readonly string[]): Promise<void> {
 
     const dir = mkdtempSync(join(tmpdir(), 'cpm-cf-bench-sip-hold-'));
     const sessions = Math.min(o.hold, sessionCap);
+    const best = clean.at(-1);
     // The sessions are set up at a rate the CF has shown it takes cleanly (or the lowest offered).
-    const rate = Math.min(200, Math.max(...clean, Math.min(...o.rates)));
+    const rate = Math.min(200, best?.rate ?? Math.min(...o.rates));
     try {
       // Killed once measured (its sessions need no clean end), it would write no profile.
       const memory = await runHold(dir, msrp, { ...cfOptions, execArgv: o.cfNodeFlags }, { sessions, rate });
@@ -152,8 +154,10 @@ export async function run(flags: readonly string[]): Promise<void> {
       emit({
         bench: 'sip-load',
         kind: 'summary',
-        sessionsPerSecond: clean.length === 0 ? 0 : Math.max(...clean),
-        cleanRates: clean,
+        sessionsPerSecond: best?.rate ?? 0,
+        cleanRates: clean.map((c) => c.rate),
+        // What one core would take at the CPU the CF spent per session at that rate (SIPp aside).
+        ...(best === undefined ? {} : { cpuMsPerSession: best.cpuMsPerSession, sessionsPerCoreSecond: Math.round(1000 / best.cpuMsPerSession) }),
         ...(skipped.length > 1 ? { notRun: skipped.slice(1) } : {}),
         rssPerSessionKB: memory.rssPerSessionKB,
         targets: TARGETS,

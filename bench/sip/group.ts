@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const GROUP_USER = 'bench';
-export const GROUP_URI = `sip:${GROUP_USER}@cpm.example.net`;
+const GROUP_URI = `sip:${GROUP_USER}@cpm.example.net`;
 const ORIGINATOR = 'sip:sender@127.0.0.1';
 const LARGE_MESSAGE_ICSI = 'urn:urn-7:3gpp-service.ims.icsi.oma.cpm.largemsg';
 

@@ -42,7 +42,8 @@ export interface HoldResult {
 
 /** 64*T1 with the CF's default T1 (500 ms), the longest a set-up transaction lingers, and a margin. */
 const SETTLE_TIMEOUT_MS = 40_000;
-const ESTABLISH_TIMEOUT_MS = 120_000;
+/** Beyond the time the set-up rate needs, how long the sessions may take to be all established. */
+const ESTABLISH_MARGIN_MS = 60_000;
 /** The originator's pause between ACK and BYE: longer than the measurement, so no BYE is ever sent. */
 const HOLD_PAUSE_MS = 3_600_000;
 /** Every SIPp of the measurement ends by itself after this, should the bench die. */
@@ -66,7 +67,8 @@ export async function runHold(dir: string, msrp: MsrpMembers, cfOptions: Omit<Cf
       originators.push(originator);
       sipps.push(originator);
       const connections = total * cf.memberPorts.length;
-      await until(async () => (await cf.stats()).sessions >= total && (await msrp.stats()).open >= connections, ESTABLISH_TIMEOUT_MS, `${total} sessions established`);
+      const timeoutMs = (count / config.rate) * 1000 + ESTABLISH_MARGIN_MS;
+      await until(async () => (await cf.stats()).sessions >= total && (await msrp.stats()).open >= connections, timeoutMs, `${total} sessions established`);
       const stats = await settled(cf);
       const mb = (bytes: number): number => round(bytes / 2 ** 20);
       return {

@@ -14,6 +14,11 @@ type EndpointHandlers = Omit<ConnectionHandlers, 'onClose'>;
 export class TcpEndpoint {
   private readonly connections = new Map<string, TcpConnection>();
   private readonly byRemote = new Map<string, TcpConnection>();
+  /**
+   * The bound port, read once when listening starts: every request the CF sends asks for it (its
+   * Via's sent-by), and `server.address()` is a getsockname(2) system call each time.
+   */
+  private boundPort = 0;
 
   private constructor(
     private readonly server: Server,
@@ -31,6 +36,8 @@ export class TcpEndpoint {
       server.once('error', reject);
       server.listen({ host, port, ipv6Only: host.includes(':') }, () => {
         server.off('error', reject);
+        const address = server.address();
+        endpoint.boundPort = typeof address === 'object' && address !== null ? address.port : 0;
         server.on('error', (error) => logger.warn({ err: error }, 'SIP TCP server error'));
         resolve(endpoint);
       });
@@ -38,8 +45,7 @@ export class TcpEndpoint {
   }
 
   get port(): number {
-    const address = this.server.address();
-    return typeof address === 'object' && address !== null ? address.port : 0;
+    return this.boundPort;
   }
 
   get connectionCount(): number {
@@ -52,6 +58,8 @@ export class TcpEndpoint {
   }
 
   close(): Promise<void> {
+    // As `server.address()` says once the server is closed: no port.
+    this.boundPort = 0;
     for (const connection of this.connections.values()) connection.close();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }

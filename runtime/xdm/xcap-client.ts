@@ -85,12 +85,15 @@ export class XcapClient {
     const headers: Record<string, string> = { accept: GROUP_DOCUMENT_MEDIA_TYPE };
     // RFC 9110 §13.1.2: revalidate by ETag, so an unchanged group costs a 304 and no parsing.
     if (cached?.etag) headers['if-none-match'] = cached.etag;
-    // One signal for the request and the body, so a server that stalls mid-document cannot hang us.
-    const signal = AbortSignal.timeout(this.timeoutMs);
+    // One deadline for the request and the body, so a server that stalls mid-document cannot hang
+    // us. It is disarmed once the body is in: `AbortSignal.timeout` would stay armed and fire for
+    // every fetch anyway, a timer and a DOMException per session (issue 7's profile).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException('The operation timed out.', 'TimeoutError')), this.timeoutMs);
     let response: Response;
     let body: Body;
     try {
-      response = await fetch(new URL(groupDocumentPath(groupUri), this.root), { headers, signal });
+      response = await fetch(new URL(groupDocumentPath(groupUri), this.root), { headers, signal: deadline.signal });
       body = await this.readBody(response);
     } catch (err) {
       const timedOut = err instanceof Error && err.name === 'TimeoutError';
@@ -98,6 +101,8 @@ export class XcapClient {
         timedOut ? `the XDMS did not answer within ${this.timeoutMs} ms` : `the XDMS is unreachable: ${describe(err)}`,
         null,
       );
+    } finally {
+      clearTimeout(timer);
     }
     return this.interpret(groupUri, response, body, cached);
   }
