@@ -66,6 +66,7 @@ export const byeMachine = setup({
     },
     countingMemberLegs: {
       description: 'A session that never invited anyone, or whose members all left, has no leg to end.',
+      meta: realises('BYE-3'),
       always: [
         { guard: 'noMemberLegRemains', target: 'released', meta: realises('BYE-3') },
         { target: 'endingMemberLegs', meta: realises('BYE-2') },

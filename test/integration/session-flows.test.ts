@@ -6,8 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type sip from 'sip';
 import { parseMsrpSdp } from '../../runtime/sdp.ts';
-import { accepting, rejecting, ringing } from '../support/members.ts';
+import { accepting, memberAnswerSdp, rejecting, ringing } from '../support/members.ts';
 import { ANONYMOUS_OK, FRIENDS, memberBye, startRig, type Rig } from '../support/session-rig.ts';
+import type { OriginatorCall } from '../support/originator.ts';
 import type { Transport } from '../support/sip-peer.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -18,6 +19,12 @@ afterEach(async () => {
   await rig?.close();
   rig = undefined;
 });
+
+/** RFC 3261 §9.1: a CANCEL is sent only once the INVITE drew a provisional response. */
+async function cancelAfterTrying(call: OriginatorCall) {
+  await waitFor(() => (call.responses.some((r) => r.status === 100) ? true : undefined), '100 Trying', 2000);
+  return call.cancel();
+}
 
 function media(message: sip.Message) {
   const parsed = parseMsrpSdp(message.content ?? '');
@@ -115,8 +122,7 @@ describe.each<Transport>(['udp', 'tcp'])('a session over %s', (transport) => {
     rig = await startRig(transport, [ringing(), ringing(), ringing()]);
     const call = rig.call();
     for (const member of rig.members) await member.waitForRequest('INVITE');
-    await waitFor(() => (call.responses.some((r) => r.status === 100) ? true : undefined), '100 Trying', 2000);
-    expect((await call.cancel()).status).toBe(200);
+    expect((await cancelAfterTrying(call)).status).toBe(200);
     expect((await call.final()).status).toBe(487);
     for (const member of rig.members) await member.waitForRequest('CANCEL');
     await rig.settled();
@@ -143,7 +149,7 @@ describe.each<Transport>(['udp', 'tcp'])('a session over %s', (transport) => {
         if (request.method === 'INVITE') peer.respond(request, 180, 'Ringing');
         if (request.method === 'CANCEL') {
           const invite = peer.received('INVITE')[0]!;
-          peer.respond(invite, 200, 'OK', { headers: { contact: peer.contact, 'content-type': 'application/sdp' }, content: 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=message 9 TCP/MSRP *\r\na=path:msrp://127.0.0.1:9/x;tcp\r\n' });
+          peer.respond(invite, 200, 'OK', { headers: { contact: peer.contact, 'content-type': 'application/sdp' }, content: memberAnswerSdp(peer) });
           peer.respond(request, 200, 'OK');
         }
         if (request.method === 'BYE') peer.respond(request, 200, 'OK');
@@ -152,8 +158,7 @@ describe.each<Transport>(['udp', 'tcp'])('a session over %s', (transport) => {
     const call = rig.call();
     const member = rig.members[0]!;
     await member.waitForRequest('INVITE');
-    await waitFor(() => (call.responses.some((r) => r.status === 100) ? true : undefined), '100 Trying', 2000);
-    await call.cancel();
+    await cancelAfterTrying(call);
     expect((await call.final()).status).toBe(487);
     await member.waitForRequest('ACK');
     await member.waitForRequest('BYE');
@@ -161,7 +166,6 @@ describe.each<Transport>(['udp', 'tcp'])('a session over %s', (transport) => {
   });
 
   it('RFC 3261 §13.2.2.4: a 200 OK arriving after the leg was given up (no answer to the CANCEL in 64*T1) is ACKed and ended with BYE', async () => {
-    const sdp = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=message 9 TCP/MSRP *\r\na=path:msrp://127.0.0.1:9/late;tcp\r\n';
     rig = await startRig(
       transport,
       [
@@ -169,7 +173,7 @@ describe.each<Transport>(['udp', 'tcp'])('a session over %s', (transport) => {
           // This member ignores the CANCEL and accepts long after the CF gave the leg up.
           if (request.method === 'INVITE') {
             peer.respond(request, 180, 'Ringing');
-            setTimeout(() => peer.respond(request, 200, 'OK', { headers: { contact: peer.contact, 'content-type': 'application/sdp' }, content: sdp }), 1500);
+            setTimeout(() => peer.respond(request, 200, 'OK', { headers: { contact: peer.contact, 'content-type': 'application/sdp' }, content: memberAnswerSdp(peer) }), 1500);
           }
           if (request.method === 'BYE') peer.respond(request, 200, 'OK');
         },
@@ -179,8 +183,7 @@ describe.each<Transport>(['udp', 'tcp'])('a session over %s', (transport) => {
     const call = rig.call();
     const member = rig.members[0]!;
     await member.waitForRequest('INVITE');
-    await waitFor(() => (call.responses.some((r) => r.status === 100) ? true : undefined), '100 Trying', 2000);
-    await call.cancel();
+    await cancelAfterTrying(call);
     expect((await call.final()).status).toBe(487);
     await member.waitForRequest('CANCEL');
     await rig.settled();

@@ -186,5 +186,3 @@ export function generateSessionPaths(): SessionPath[] {
   const explored = model.getShortestPaths().map((path) => path.steps.map((s) => s.event as SessionEvent).filter((e) => (e.type as string) !== 'xstate.init'));
   return [...explored, ...storiesMergedAway].map((events) => ({ events, final: runSystem(events) }));
 }
-
-export { passiveAnswer };

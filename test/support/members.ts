@@ -3,7 +3,7 @@ import type sip from 'sip';
 import type { Behaviour, SipPeer } from './sip-peer.ts';
 
 /** RFC 4975 §8 answer of a member whose MSRP endpoint is `msrp://127.0.0.1:<port>/<name>;tcp`. */
-function memberAnswerSdp(peer: SipPeer, setup: 'active' | 'passive' = 'passive'): string {
+export function memberAnswerSdp(peer: SipPeer, setup: 'active' | 'passive' = 'passive'): string {
   return [
     'v=0',
     `o=${peer.name} 1 1 IN IP4 127.0.0.1`,
