@@ -10,12 +10,14 @@
  *   npm run bench -- msrp --large      also 1 GB to 1 and 10 members
  *   npm run bench -- msrp --runs=5     more runs per configuration
  *   npm run bench -- msrp --profile    CPU profiles of the CF's measured rounds (directory in each line)
+ *   npm run bench -- msrp --members=10 --bytes=10000000 --chunk=65536
+ *                                      only the configurations with these values (each flag optional)
  *
  * The relay, the peers and this orchestrator are separate processes, so that the relay's RSS and
  * CPU are its own; the processes run as JavaScript bundled by esbuild, as a deployment would, not
- * under tsx (whose loader thread alone adds some 30 MB of RSS). Each measurement first sends a
- * 10 MB warm-up message through its own session (JIT, socket buffers), then the measured one
- * through a fresh session.
+ * under tsx (whose loader thread alone adds some 30 MB of RSS). Each measurement first sends
+ * warm-up messages of 10 MB, each through its own session, until 400 MB have been delivered (JIT,
+ * heap sizing, socket buffers), then the measured one through a fresh session.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -48,16 +50,31 @@ interface Measurement {
 const MEMORY_SPOOL_BYTES = 16 << 20;
 const WINDOW_BYTES = 1 << 20;
 const WARM_UP_BYTES = 10_000_000;
+/**
+ * Warm-up rounds go on until this much has been delivered to the members in all. The CF's CPU time
+ * per round settles only then (measured per 10 MB round: to 10 members 220, 170, 120, 90, 80 ms
+ * from the fourth round on; to 1 member 70 ms down to 25 ms after some 20 rounds), as its
+ * per-chunk code is compiled and the heap sized by what it has run; with the one warm-up round of
+ * before, the CF was measured half cold. The pipe gets the same warm-up.
+ */
+const WARM_UP_DELIVERED_BYTES = 400_000_000;
 
-function configs(large: boolean): Config[] {
-  const sizes = large ? [10_000_000, 1_000_000_000] : [10_000_000];
+function configs(flags: readonly string[]): Config[] {
+  const sizes = flags.includes('--large') ? [10_000_000, 1_000_000_000] : [10_000_000];
   const all: Config[] = [];
   for (const messageBytes of sizes) {
     for (const members of messageBytes > 10_000_000 ? [1, 10] : [1, 10, 50]) {
       for (const chunkBytes of [64 << 10, 1 << 20]) all.push({ members, messageBytes, chunkBytes });
     }
   }
-  return all;
+  const wanted = (key: keyof Config, flag: string): ((config: Config) => boolean) => {
+    const value = flags.find((f) => f.startsWith(`--${flag}=`))?.slice(flag.length + 3);
+    return (config) => value === undefined || config[key] === Number(value);
+  };
+  const selected = [wanted('members', 'members'), wanted('messageBytes', 'bytes'), wanted('chunkBytes', 'chunk')];
+  const chosen = all.filter((config) => selected.every((keep) => keep(config)));
+  if (chosen.length === 0) throw new RangeError(`no configuration matches ${flags.join(' ')}; --bytes=1000000000 needs --large`);
+  return chosen;
 }
 
 type RelayRole = 'cf-process' | 'pipe-process';
@@ -99,7 +116,8 @@ async function measure(directory: string, relayRole: RelayRole, mode: PeerMode, 
   try {
     await ask<RelayReply, 'ready'>(relay, {}, 'ready');
     const { uris } = await ask<PeersReply, 'listening'>(peers, { type: 'listen', members: config.members, mode }, 'listening');
-    await round(relay, peers, uris, WARM_UP_BYTES, config.chunkBytes);
+    const warmUpRounds = Math.ceil(WARM_UP_DELIVERED_BYTES / (config.members * WARM_UP_BYTES));
+    for (let i = 0; i < warmUpRounds; i++) await round(relay, peers, uris, WARM_UP_BYTES, config.chunkBytes);
     const { ttlbMs, cpuMs: peersCpuMs } = await round(relay, peers, uris, config.messageBytes, config.chunkBytes, profile);
     const { peakRssMB, cpuMs } = await ask<RelayReply, 'stats'>(relay, { type: 'finish' }, 'stats');
     const min = Math.min(...ttlbMs);
@@ -146,7 +164,7 @@ export async function run(flags: readonly string[]): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'cpm-cf-bench-'));
   try {
     await bundle(directory);
-    for (const config of configs(flags.includes('--large'))) emit({ ...(await measureConfig(directory, config, runs, profileDir)), machine });
+    for (const config of configs(flags)) emit({ ...(await measureConfig(directory, config, runs, profileDir)), machine });
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

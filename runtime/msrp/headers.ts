@@ -212,9 +212,10 @@ export function formatMediaType(media: MediaType): string {
 /**
  * Builds the structured headers from a frame's fields. `headers` holds every field that
  * parsed (To-Path/From-Path empty when they did not), so a caller can still answer a request
- * whose other fields are bad; `problem` names the first field that did not.
+ * whose other fields are bad; `problem` names the first field that did not. `readPath` reads the
+ * To-Path and From-Path values (a connection passes its `PathMemo`).
  */
-export function parseHeaders(fields: readonly HeaderField[]): { headers: MsrpHeaders; problem: string | undefined } {
+export function parseHeaders(fields: readonly HeaderField[], readPath: PathReader = parsePath): { headers: MsrpHeaders; problem: string | undefined } {
   const draft: Draft = { toPath: [], fromPath: [], extensions: [], mime: [] };
   const seen = new Set<string>();
   let problem: string | undefined;
@@ -228,7 +229,7 @@ export function parseHeaders(fields: readonly HeaderField[]): { headers: MsrpHea
       continue;
     }
     // Each of these has one meaning per frame; two copies could be read two ways.
-    const failure = seen.has(key) ? `${field.name} appears more than once` : read(draft, field.value);
+    const failure = seen.has(key) ? `${field.name} appears more than once` : read(draft, field.value, readPath);
     seen.add(key);
     problem ??= failure;
   }
@@ -240,7 +241,20 @@ export function parseHeaders(fields: readonly HeaderField[]): { headers: MsrpHea
 
 /** The header block, each line ending in CRLF, To-Path and From-Path first, Content-Type last. */
 export function formatHeaders(headers: MsrpHeaders): string {
-  const lines = [`To-Path: ${formatPath(headers.toPath)}`, `From-Path: ${formatPath(headers.fromPath)}`];
+  return formatPathHeaders(headers.toPath, headers.fromPath) + formatHeadersAfterPaths(headers);
+}
+
+/** The To-Path and From-Path lines that open every header block (RFC 4975 §9). */
+export function formatPathHeaders(toPath: readonly MsrpUri[], fromPath: readonly MsrpUri[]): string {
+  return `To-Path: ${formatPath(toPath)}\r\nFrom-Path: ${formatPath(fromPath)}\r\n`;
+}
+
+/**
+ * The lines of a header block after From-Path, each ending in CRLF: written apart so that a sender
+ * of many frames with the same addresses formats those once (the relay's copies of a chunk).
+ */
+export function formatHeadersAfterPaths(headers: Omit<MsrpHeaders, 'toPath' | 'fromPath'>): string {
+  const lines: string[] = [];
   if (headers.messageId !== undefined) lines.push(`Message-ID: ${headers.messageId}`);
   if (headers.successReport !== undefined) lines.push(`Success-Report: ${headers.successReport}`);
   if (headers.failureReport !== undefined) lines.push(`Failure-Report: ${headers.failureReport}`);
@@ -258,8 +272,11 @@ type Draft = { -readonly [K in keyof MsrpHeaders]: MsrpHeaders[K] } & {
   mime: HeaderField[];
 };
 
+/** How To-Path and From-Path values are read: `parsePath`, or a connection's `PathMemo`. */
+export type PathReader = (value: string) => ParseResult<readonly MsrpUri[]>;
+
 /** Reads one field into the draft; returns why it could not, or undefined. */
-type FieldReader = (draft: Draft, value: string) => string | undefined;
+type FieldReader = (draft: Draft, value: string, readPath: PathReader) => string | undefined;
 
 function into<T>(result: ParseResult<T>, store: (value: T) => void): string | undefined {
   if (!result.ok) return result.reason;
@@ -268,8 +285,8 @@ function into<T>(result: ParseResult<T>, store: (value: T) => void): string | un
 }
 
 const SINGLE_FIELDS: Readonly<Record<string, FieldReader>> = {
-  'to-path': (d, v) => into(parsePath(v), (p) => (d.toPath = p)),
-  'from-path': (d, v) => into(parsePath(v), (p) => (d.fromPath = p)),
+  'to-path': (d, v, readPath) => into(readPath(v), (p) => (d.toPath = p)),
+  'from-path': (d, v, readPath) => into(readPath(v), (p) => (d.fromPath = p)),
   'message-id': (d, v) => into(parseMessageId(v), (id) => (d.messageId = id)),
   'success-report': (d, v) => into(parseSuccessReport(v), (r) => (d.successReport = r)),
   'failure-report': (d, v) => into(parseFailureReport(v), (r) => (d.failureReport = r)),

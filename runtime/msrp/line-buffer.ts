@@ -14,6 +14,11 @@ export class LineBuffer {
     this.#capacity = capacity;
   }
 
+  /** Whether no piece of a line is held. */
+  get empty(): boolean {
+    return this.#length === 0;
+  }
+
   /** Copies `piece` in; the caller keeps the total within `capacity`. */
   append(piece: Buffer): void {
     const needed = this.#length + piece.length;
@@ -27,11 +32,10 @@ export class LineBuffer {
   }
 
   /**
-   * The whole line once its last piece (ending in LF) has come: that piece itself when nothing
-   * was collected before it (no copy), else the collected bytes. Empties the buffer.
+   * The whole line once its last piece (ending in LF) has come: the collected bytes and that piece.
+   * Empties the buffer. A line that arrives in one piece is read in place, without coming here.
    */
   complete(lastPiece: Buffer): Buffer {
-    if (this.#length === 0) return lastPiece;
     this.append(lastPiece);
     const line = this.#bytes.subarray(0, this.#length);
     this.clear();

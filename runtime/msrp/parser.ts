@@ -29,6 +29,7 @@ import type { ContinuationFlag, MsrpEnd, MsrpRequestHead, MsrpResponse, StartLin
 import { byteRangeLength, parseHeaderLine, parseHeaders } from './headers.ts';
 import type { HeaderField } from './headers.ts';
 import { LineBuffer } from './line-buffer.ts';
+import { PathMemo } from './path-memo.ts';
 
 export interface MsrpParserHandlers {
   /** A request's start-line and headers; its body (if `hasBody`) and `onEnd` follow. */
@@ -107,6 +108,9 @@ export class MsrpParser {
   #fields: HeaderField[] = [];
   /** The first per-request fault seen while reading the head. */
   #problem: { code: MsrpErrorCode; message: string } | undefined;
+  /** This connection's To-Path and From-Path values, parsed once each (see `PathMemo`). */
+  readonly #paths = new PathMemo();
+  readonly #readPath = (value: string) => this.#paths.parse(value);
 
   #frame: Frame | undefined;
 
@@ -204,34 +208,38 @@ export class MsrpParser {
       );
       return end;
     }
-    const piece = chunk.subarray(offset, end);
-    if (lf === -1) this.#line.append(piece);
-    else this.#onLine(this.#line.complete(piece));
+    if (lf === -1) {
+      this.#line.append(chunk.subarray(offset, end));
+    } else if (this.#line.empty) {
+      this.#onLine(chunk, offset, end);
+    } else {
+      const line = this.#line.complete(chunk.subarray(offset, end));
+      this.#onLine(line, 0, line.length);
+    }
     return end;
   }
 
-  #onLine(line: Buffer): void {
+  /** The line `buf[start, end)`, LF included; read in place, since a head has a handful of them per frame. */
+  #onLine(buf: Buffer, start: number, end: number): void {
     // RFC 4975 §9: every start-line, header and end-line ends in CRLF.
-    if (line.length < 2 || line[line.length - 2] !== CR) {
+    if (end - start < 2 || buf[end - 2] !== CR) {
       this.#fail('CPM_ERR_MSRP_INVALID_LINE_END', 'a start-line or header line ends in a bare LF; RFC 4975 §9 lines end in CRLF');
       return;
     }
-    const content = line.subarray(0, line.length - 2);
-    if (this.#start === undefined) this.#onStartLine(content);
+    const stop = end - 2;
+    if (this.#start === undefined) this.#onStartLine(utf8Line(buf, start, stop));
     // RFC 4975 §9: content-stuff = *(Other-Mime-header CRLF) Content-Type 2CRLF data CRLF —
     // the empty line after the headers opens a body.
-    else if (content.length === 0) this.#endHead(undefined);
+    else if (stop === start) this.#endHead(undefined);
     // RFC 4975 §9: msrp-request = req-start headers [content-stuff] end-line — without
     // content-stuff there is no blank line and the end-line follows the headers directly.
     // No header name starts with "-" (hname = ALPHA *token), so this line is the end-line.
-    else if (content[0] === HYPHEN) this.#onBodilessEndLine(content, this.#start.transactionId);
-    else this.#onHeaderLine(content);
+    else if (buf[start] === HYPHEN) this.#onBodilessEndLine(buf.toString('latin1', start, stop), this.#start.transactionId);
+    else this.#onHeaderLine(utf8Line(buf, start, stop));
   }
 
-  #onStartLine(content: Buffer): void {
-    const parsed = isUtf8(content)
-      ? parseStartLine(content.toString('utf8'))
-      : { ok: false as const, reason: 'the start-line is not UTF-8' };
+  #onStartLine(text: string | undefined): void {
+    const parsed = text === undefined ? { ok: false as const, reason: 'the start-line is not UTF-8' } : parseStartLine(text);
     if (!parsed.ok) {
       // Without a transaction-id the end-line cannot be found: framing is lost.
       this.#fail('CPM_ERR_MSRP_INVALID_START_LINE', parsed.reason);
@@ -247,20 +255,17 @@ export class MsrpParser {
     }
   }
 
-  #onHeaderLine(content: Buffer): void {
+  #onHeaderLine(text: string | undefined): void {
     if (++this.#headLines > this.#maxHeaders) {
       this.#fail('CPM_ERR_MSRP_TOO_MANY_HEADERS', `more than maxHeaders (${this.#maxHeaders}) header fields in one frame`);
       return;
     }
-    const field = isUtf8(content)
-      ? parseHeaderLine(content.toString('utf8'))
-      : { ok: false as const, reason: 'a header line is not UTF-8 (RFC 4975 §9 hval = utf8text)' };
+    const field = text === undefined ? { ok: false as const, reason: 'a header line is not UTF-8 (RFC 4975 §9 hval = utf8text)' } : parseHeaderLine(text);
     if (field.ok) this.#fields.push(field.value);
     else this.#problem ??= { code: 'CPM_ERR_MSRP_INVALID_HEADER', message: field.reason };
   }
 
-  #onBodilessEndLine(content: Buffer, transactionId: string): void {
-    const text = content.toString('latin1');
+  #onBodilessEndLine(text: string, transactionId: string): void {
     const expected = END_LINE_HYPHENS + transactionId;
     const flag = text.slice(expected.length);
     // RFC 4975 §7.1: the end-line repeats the transaction-id of the start-line; another id
@@ -280,7 +285,7 @@ export class MsrpParser {
     const hasBody = flag === undefined;
     const start = this.#start;
     assert(start !== undefined, 'a head ends only after its start-line');
-    const { headers, problem: headerProblem } = parseHeaders(this.#fields);
+    const { headers, problem: headerProblem } = parseHeaders(this.#fields, this.#readPath);
     const problem = this.#problem ?? (headerProblem === undefined ? undefined : { code: 'CPM_ERR_MSRP_INVALID_HEADER' as const, message: headerProblem });
     this.#resetHead();
 
@@ -384,6 +389,16 @@ export class MsrpParser {
     this.#resetHead();
     this.#on.onError(new MsrpError(code, message, context));
   }
+}
+
+/**
+ * `buf[start, end)` as text, or undefined when it is not UTF-8. The decoder puts U+FFFD for every
+ * invalid sequence, so only a line holding one (which may also be a genuine U+FFFD) is checked
+ * byte by byte.
+ */
+function utf8Line(buf: Buffer, start: number, end: number): string | undefined {
+  const text = buf.toString('utf8', start, end);
+  return text.includes('\uFFFD') && !isUtf8(buf.subarray(start, end)) ? undefined : text;
 }
 
 function contextOf(head: MsrpRequestHead): MsrpFrameContext {

@@ -119,6 +119,16 @@ export function msrpUriEquals(a: MsrpUri, b: MsrpUri): boolean {
 }
 
 /**
+ * What a URI needs of a transport connection, as a string to look connections up by: scheme, host
+ * (compared as in §6.1), port (`defaultPort` when the URI has none) and transport. RFC 4975 §5.4:
+ * "If the sender already has such a connection, that is, one associated with the same host, port,
+ * and URI scheme, then it SHOULD reuse that connection."
+ */
+export function connectionKey(uri: MsrpUri, defaultPort: number): string {
+  return `${uri.secure ? 'msrps' : 'msrp'}://${comparableHost(uri.host)}:${uri.port ?? defaultPort};${uri.transport.toLowerCase()}`;
+}
+
+/**
  * A fresh session-id: 16 bytes from the CSPRNG in base64url, whose alphabet is all session-id
  * characters. RFC 4975's security considerations (§14) make the session-id a secret that must
  * be hard to guess, with at least 80 bits of randomness; this gives 128.

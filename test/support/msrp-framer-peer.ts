@@ -1,8 +1,8 @@
 /**
  * A test MSRP endpoint written with the project's framer: the originator that sends to the CF, or a
  * member that the CF sends to (listening, or connecting itself when it answered a=setup:active).
- * It answers every SEND (200 unless told otherwise), hashes each message as it arrives, and
- * records every frame's head, so tests can compare what each side saw.
+ * It answers every SEND (200 unless told otherwise, or when the test answers them itself), hashes
+ * each message as it arrives, and records every frame's head, so tests can compare what each side saw.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
@@ -12,6 +12,7 @@ import type { ByteRange } from '../../runtime/msrp/headers.ts';
 import { MsrpParser } from '../../runtime/msrp/parser.ts';
 import { formatEndLine, formatRequest, formatRequestHead, formatResponse, newTransactionId, responseTo } from '../../runtime/msrp/serializer.ts';
 import { newSessionId, parseMsrpUri, type MsrpUri } from '../../runtime/msrp/uri.ts';
+import { Notifier } from './wait-for.ts';
 
 export interface ReceivedChunk {
   readonly transactionId: string;
@@ -40,6 +41,22 @@ export interface PeerBehaviour {
   throttle?: { bytes: number; pauseMs: number };
   /** The peer resets its connection (TCP RST) once this many body bytes have arrived. */
   resetAfterBytes?: number;
+  /** SENDs are not answered but kept in `held`, for the test to answer with `answer()`. */
+  hold?: boolean;
+  /** Each piece of a SEND's body, as it arrives (a view valid during the call). */
+  onBody?: (data: Buffer) => void;
+  /** Called whenever the peer records something (a frame's end, a response, its close). */
+  onRecord?: () => void;
+}
+
+/** A chunk the CF relays, as `sendChunk` writes it. */
+export interface OutgoingChunk {
+  readonly messageId: string;
+  /** The Byte-Range start of the chunk's first byte (1 for a message's first chunk). */
+  readonly start: number;
+  readonly flag: ContinuationFlag;
+  readonly successReport: 'yes' | 'no';
+  readonly failureReport: 'yes' | 'no' | 'partial';
 }
 
 export interface OutgoingMessage {
@@ -66,6 +83,8 @@ export class FramerPeer {
   readonly responses = new Map<string, MsrpResponse>();
   /** What the framer found wrong in the CF's bytes; a test expects none. */
   readonly errors: MsrpError[] = [];
+  /** With `hold`: each SEND whose end-line came, with the length of its body, until `answer()`ed. */
+  readonly held: { head: MsrpRequestHead; bodyBytes: number }[] = [];
   readonly #behaviour: PeerBehaviour;
   readonly #server: Server | undefined;
   #socket: Socket | undefined;
@@ -75,7 +94,7 @@ export class FramerPeer {
   #bodyBytes = 0;
   #sinceThrottle = 0;
   #current: { chunk: ReceivedChunk; message: ReceivedMessage | undefined; head: MsrpRequestHead } | undefined;
-  readonly #waiters: (() => void)[] = [];
+  readonly #records = new Notifier();
 
   private constructor(uri: string, behaviour: PeerBehaviour, server: Server | undefined) {
     this.uri = uri;
@@ -99,11 +118,11 @@ export class FramerPeer {
 
   /**
    * A peer that connects to the CF's `cfUri` and binds with a bodiless SEND (RFC 4975 §5.4): the
-   * originator, or a member that answered a=setup:active.
+   * originator, or a member that answered a=setup:active. `ownUri` is the a=path it gave.
    */
-  static async connect(cfUri: string, behaviour: PeerBehaviour = {}): Promise<FramerPeer> {
+  static async connect(cfUri: string, behaviour: PeerBehaviour = {}, ownUri = `msrp://127.0.0.1:1/${newSessionId()};tcp`): Promise<FramerPeer> {
     const target = uriOf(cfUri);
-    const peer = new FramerPeer(`msrp://127.0.0.1:1/${newSessionId()};tcp`, behaviour, undefined);
+    const peer = new FramerPeer(ownUri, behaviour, undefined);
     const socket = connect({ host: target.host, port: target.port ?? 2855 });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
@@ -128,10 +147,15 @@ export class FramerPeer {
 
   /** A bodiless SEND to `cfUri`; resolves with its response. */
   async bind(cfUri: string): Promise<MsrpResponse> {
+    return this.response(await this.sendBodiless(cfUri));
+  }
+
+  /** A bodiless SEND to `cfUri` (a binding, or a keep-alive on a bound connection); returns its transaction-id. */
+  async sendBodiless(cfUri: string): Promise<string> {
     const transactionId = newTransactionId();
     const head = this.#head(cfUri, transactionId, newTransactionId(), undefined, false, { start: 1, end: 0, total: 0 });
     (await this.#connected).write(formatRequest(head, undefined, '$'));
-    return this.response(transactionId);
+    return transactionId;
   }
 
   /**
@@ -161,6 +185,27 @@ export class FramerPeer {
     return transactionIds;
   }
 
+  /**
+   * One SEND of `chunk.messageId` carrying `body` from Byte-Range `chunk.start`; the total is known
+   * only on a last chunk ("$"). Returns its transaction-id.
+   */
+  async sendChunk(cfUri: string, body: Buffer, chunk: OutgoingChunk): Promise<string> {
+    const socket = await this.#connected;
+    const transactionId = newTransactionId();
+    const end = chunk.start + body.length - 1;
+    const range: ByteRange = { start: chunk.start, end, total: chunk.flag === '$' ? end : '*' };
+    socket.write(formatRequest(this.#head(cfUri, transactionId, chunk.messageId, 'application/octet-stream', true, range, chunk), body, chunk.flag));
+    return transactionId;
+  }
+
+  /** With `hold`: answers a held SEND (RFC 4975 §7.2, hop by hop) and forgets it. */
+  answer(head: MsrpRequestHead, status = 200): void {
+    const index = this.held.findIndex((held) => held.head === head);
+    if (index >= 0) this.held.splice(index, 1);
+    const response = responseTo(head, uriOf(this.uri), status);
+    if (response !== undefined && this.#socket !== undefined && !this.#socket.destroyed) this.#socket.write(formatResponse(response));
+  }
+
   /** Writes the head and `part` of a chunk's body and stops there, as a sender interrupted mid-chunk. */
   async sendPartialChunk(cfUri: string, part: Buffer, message: OutgoingMessage & { total: number }): Promise<string> {
     const socket = await this.#connected;
@@ -181,18 +226,12 @@ export class FramerPeer {
     return this.until(() => this.responses.get(transactionId));
   }
 
-  /** Resolves with `probe()` once it is defined, checking after each frame the peer receives or its close. */
-  until<T>(probe: () => T | undefined): Promise<T> {
-    const now = probe();
-    if (now !== undefined) return Promise.resolve(now);
-    return new Promise((resolve) => {
-      const check = (): void => {
-        const value = probe();
-        if (value === undefined) this.#waiters.push(check);
-        else resolve(value);
-      };
-      this.#waiters.push(check);
-    });
+  /**
+   * Resolves with `probe()` once it is defined, checking after each frame the peer receives or its
+   * close; with `ms`, rejects after that long naming `what`.
+   */
+  until<T>(probe: () => T | undefined, what = 'frame', ms?: number): Promise<T> {
+    return this.#records.until(probe, what, ms);
   }
 
   /** Resolves when the connection has closed. */
@@ -288,6 +327,7 @@ export class FramerPeer {
   #onBody(socket: Socket, data: Buffer): void {
     const current = this.#current;
     if (current === undefined) return;
+    this.#behaviour.onBody?.(data);
     current.chunk.bodyBytes += data.length;
     if (current.message !== undefined) {
       current.message.hash.update(data);
@@ -319,15 +359,18 @@ export class FramerPeer {
       current.message.flag = flag;
       if (flag === '$') current.message.sha256 = current.message.hash.digest('hex');
     }
-    const status = current.head.hasBody ? (this.#behaviour.answer?.(current.head) ?? 200) : 200;
-    const response = responseTo(current.head, uriOf(this.uri), status);
-    if (response !== undefined && !socket.destroyed) socket.write(formatResponse(response));
+    if (this.#behaviour.hold === true) this.held.push({ head: current.head, bodyBytes: current.chunk.bodyBytes });
+    else {
+      const status = current.head.hasBody ? (this.#behaviour.answer?.(current.head) ?? 200) : 200;
+      const response = responseTo(current.head, uriOf(this.uri), status);
+      if (response !== undefined && !socket.destroyed) socket.write(formatResponse(response));
+    }
     this.#notify();
   }
 
   #notify(): void {
-    const waiters = this.#waiters.splice(0);
-    for (const waiter of waiters) waiter();
+    this.#records.notify();
+    this.#behaviour.onRecord?.();
   }
 }
 

@@ -1,10 +1,12 @@
 /**
  * One TCP connection of the relay, either way: the socket, its streaming parser, its send queue,
- * and the endpoints bound to it (RFC 4975 §5.4). Requests are handed to the router one head at a
- * time, and their body and end-line to the sink the router returned; responses go to whichever
- * bound endpoint owns the transaction.
+ * and the endpoints bound to it (RFC 4975 §5.4), of one session or of several that share it.
+ * Requests are handed to the router one head at a time, and their body and end-line to the sink
+ * the router returned; responses go to the bound endpoint whose URI their To-Path names (RFC 4975
+ * §7.2: a response's To-Path is the first URI of the request's From-Path, the CF's own).
  */
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { MsrpError } from '../errors.ts';
 import type { MsrpEnd, MsrpRequestHead, MsrpResponse } from '../frame.ts';
 import { MsrpParser } from '../parser.ts';
@@ -52,7 +54,16 @@ export class MsrpConnection {
   readonly #parser: MsrpParser;
   readonly #router: ConnectionRouter;
   readonly #config: ConnectionConfig;
-  readonly #users = new Set<ConnectionUser>();
+  /** Each bound endpoint, with the session-id of its own URI. */
+  readonly #users = new Map<ConnectionUser, string | undefined>();
+  /** The bound endpoints by the session-id of their own URI, which responses carry in their To-Path. */
+  readonly #byOwnSession = new Map<string, ConnectionUser>();
+  /** What to call, per endpoint, at the socket's next 'drain'. */
+  readonly #awaitingDrain = new Map<ConnectionUser, () => void>();
+  /** The last endpoint has left: the connection is ending, and takes no new one. */
+  #retiring = false;
+  /** When the peer last sent anything (`performance.now()`). */
+  #lastReceived = performance.now();
   #sink: FrameSink | undefined;
   #sinkTransaction: string | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -74,10 +85,12 @@ export class MsrpConnection {
       { maxHeadBytes: config.maxHeadBytes },
     );
     socket.on('data', (chunk: Buffer) => {
+      this.#lastReceived = performance.now();
       if (!this.#parser.write(chunk)) socket.pause();
     });
     socket.on('end', () => this.#parser.end());
     socket.on('error', (error) => config.logger.debug({ connection: this.id, err: error }, 'MSRP connection error'));
+    socket.on('drain', () => this.#onDrain());
     socket.on('close', () => this.#onClose());
   }
 
@@ -85,13 +98,31 @@ export class MsrpConnection {
     return this.#closed;
   }
 
-  get users(): ReadonlySet<ConnectionUser> {
-    return this.#users;
+  /** Milliseconds since the peer last sent anything on the connection. */
+  get quietMs(): number {
+    return performance.now() - this.#lastReceived;
   }
 
-  bind(user: ConnectionUser): void {
-    this.#users.add(user);
+  /** Endpoints bound now. */
+  get userCount(): number {
+    return this.#users.size;
+  }
+
+  /** Open, or opening, and not ending: another session may bind to it. */
+  get reusable(): boolean {
+    return !this.#closed && !this.#retiring && !this.socket.destroyed;
+  }
+
+  /** Binds `user`, whose own URI has session-id `ownSessionId`; responses addressed to that URI are its. */
+  bind(user: ConnectionUser, ownSessionId: string | undefined): void {
+    this.#users.set(user, ownSessionId);
+    if (ownSessionId !== undefined) this.#byOwnSession.set(ownSessionId, user);
     this.#clearTimer();
+  }
+
+  /** Calls `onDrain` at the socket's next 'drain' (one listener for all the connection's endpoints). */
+  awaitDrain(user: ConnectionUser, onDrain: () => void): void {
+    this.#awaitingDrain.set(user, onDrain);
   }
 
   /**
@@ -100,7 +131,8 @@ export class MsrpConnection {
    * so that the kernel drops what the peer never read instead of keeping it for a broken peer.
    */
   unbind(user: ConnectionUser, how: 'end' | 'destroy' | 'reset'): void {
-    if (!this.#users.delete(user) || this.#users.size > 0) return;
+    if (!this.#forget(user) || this.#users.size > 0) return;
+    this.#retiring = true;
     if (how === 'reset') this.socket.resetAndDestroy();
     else if (how === 'destroy') this.destroy();
     else {
@@ -121,6 +153,15 @@ export class MsrpConnection {
 
   destroy(): void {
     this.socket.destroy();
+  }
+
+  /**
+   * The peer failed for every session on the connection (it stopped reading it): reset at once, and
+   * every bound endpoint hears `onClose()`.
+   */
+  reset(): void {
+    this.#retiring = true;
+    this.socket.resetAndDestroy();
   }
 
   /** Stops reading (the spool wants no more for now); `resumeReading()` picks up where it stopped. */
@@ -164,8 +205,27 @@ export class MsrpConnection {
   }
 
   #onResponse(response: MsrpResponse): void {
-    for (const user of this.#users) if (user.onResponse(response)) return;
+    const ownSessionId = response.headers.toPath[0]?.sessionId;
+    const addressed = ownSessionId === undefined ? undefined : this.#byOwnSession.get(ownSessionId);
+    if (addressed?.onResponse(response) === true) return;
+    // A peer that addresses its response wrongly is still understood: transaction-ids are unique.
+    for (const user of this.#users.keys()) if (user !== addressed && user.onResponse(response)) return;
     this.#config.logger.debug({ connection: this.id, transactionId: response.transactionId }, 'stray MSRP response ignored');
+  }
+
+  #onDrain(): void {
+    const waiting = [...this.#awaitingDrain.values()];
+    this.#awaitingDrain.clear();
+    for (const onDrain of waiting) onDrain();
+  }
+
+  /** Whether `user` was bound. */
+  #forget(user: ConnectionUser): boolean {
+    const ownSessionId = this.#users.get(user);
+    if (!this.#users.delete(user)) return false;
+    if (ownSessionId !== undefined && this.#byOwnSession.get(ownSessionId) === user) this.#byOwnSession.delete(ownSessionId);
+    this.#awaitingDrain.delete(user);
+    return true;
   }
 
   #onParseError(error: MsrpError): void {
@@ -193,8 +253,10 @@ export class MsrpConnection {
     this.#closed = true;
     this.#clearTimer();
     this.#abortSink();
-    const users = [...this.#users];
+    const users = [...this.#users.keys()];
     this.#users.clear();
+    this.#byOwnSession.clear();
+    this.#awaitingDrain.clear();
     for (const user of users) user.onClose();
     this.#router.onClose(this);
   }

@@ -3,19 +3,24 @@
  * then copies the session's spool to it chunk by chunk with the leg's own To-Path, From-Path and
  * transaction-ids, never holding more than a window of bytes for it, and reports back what the
  * member has (`onMemberCaughtUp`, `onMemberDelivered`) or that the leg is lost (`onMemberFailed`).
+ *
+ * The connection may be shared with other sessions' legs towards the same member authority
+ * (`ConnectionPool`): the legs then stream their copies in turns, a frame each (`SendQueue`),
+ * share the window, and a member that stops reading or answering on it fails them all.
  */
 import type { LegIndex, MsrpMedia } from '../../../machines/types.ts';
 import type { MediaEvents } from '../../media.ts';
 import type { MsrpRequestHead, MsrpResponse } from '../frame.ts';
-import { formatEndLine } from '../serializer.ts';
+import { formatEndLine, newTransactionId } from '../serializer.ts';
 import type { MsrpUri } from '../uri.ts';
 import type { ConnectionUser, FrameSink, MsrpConnection } from './connection.ts';
-import { bindingSend, relayedChunkHead } from './frames.ts';
+import { Deadline } from './deadline.ts';
+import { bindingSend, RelayedHeads } from './frames.ts';
 import { LegDeliveries } from './leg-deliveries.ts';
 import type { RelayConfig } from './options.ts';
 import { parsePathOf } from './path.ts';
 import { RelayError } from './relay-errors.ts';
-import { pooledTransactionId } from './transaction-ids.ts';
+import type { TurnTaker } from './send-queue.ts';
 import type { Spool } from './spool.ts';
 
 export interface MemberLegContext {
@@ -35,11 +40,12 @@ type LegState = 'awaiting' | 'connecting' | 'connected' | 'failed' | 'closed';
 /** Bytes asked of the spool file at once (the window bounds it too): few reads, each a thread-pool round trip. */
 const MAX_FILE_READ = 1024 * 1024;
 
-export class MemberLeg implements ConnectionUser {
+export class MemberLeg implements ConnectionUser, TurnTaker {
   readonly #context: MemberLegContext;
   #state: LegState;
   #connection: MsrpConnection | undefined;
-  #toPath: readonly MsrpUri[] = [];
+  /** The heads of this leg's copies, addressed to the member's a=path; set once the path is read. */
+  #heads: RelayedHeads | undefined;
   #bindingTransaction: string | undefined;
   /** Between `relay()` and catching up. */
   #relaying = false;
@@ -52,10 +58,15 @@ export class MemberLeg implements ConnectionUser {
   #blocked = false;
   #scheduled = false;
   readonly #deliveries = new LegDeliveries();
-  #timer: NodeJS.Timeout | undefined;
+  /** Connecting: the binding must be done in time. Connected: the member must make progress in time. */
+  readonly #deadline = new Deadline();
+  readonly #scheduledPump = (): void => {
+    this.#scheduled = false;
+    this.#pump();
+  };
   readonly #onDrain = (): void => {
     this.#blocked = false;
-    if (this.#state === 'connected') this.#timer?.refresh();
+    if (this.#state === 'connected') this.#deadline.progress();
     this.#schedule();
   };
 
@@ -72,12 +83,12 @@ export class MemberLeg implements ConnectionUser {
       leg.#failLater(path.error);
       return leg;
     }
-    leg.#toPath = path.value;
+    leg.#heads = new RelayedHeads(path.value, context.ownUri);
     const connection = context.connect(path.value[0]);
     leg.#attach(connection);
-    leg.#bindingTransaction = pooledTransactionId();
+    leg.#bindingTransaction = newTransactionId();
     connection.sender.sendFrame(bindingSend(leg.#bindingTransaction, path.value, context.ownUri));
-    leg.#arm(context.config.connectTimeoutMs, () => new RelayError('CPM_ERR_MSRP_CONNECT_FAILED', 'the member did not answer the binding SEND in time'));
+    leg.#expireIn(context.config.connectTimeoutMs, () => new RelayError('CPM_ERR_MSRP_CONNECT_FAILED', 'the member did not answer the binding SEND in time'));
     return leg;
   }
 
@@ -89,8 +100,8 @@ export class MemberLeg implements ConnectionUser {
       leg.#failLater(path.error);
       return leg;
     }
-    leg.#toPath = path.value;
-    leg.#arm(context.config.connectTimeoutMs, () => new RelayError('CPM_ERR_MSRP_CONNECT_FAILED', 'the member did not connect and bind in time'));
+    leg.#heads = new RelayedHeads(path.value, context.ownUri);
+    leg.#expireIn(context.config.connectTimeoutMs, () => new RelayError('CPM_ERR_MSRP_CONNECT_FAILED', 'the member did not connect and bind in time'));
     return leg;
   }
 
@@ -149,13 +160,11 @@ export class MemberLeg implements ConnectionUser {
   abort(): void {
     this.#aborted = true;
     this.#relaying = false;
-    const transactionId = this.#frameTransaction;
-    const chunk = this.#context.spool.chunks[this.#chunkIndex];
-    if (this.#state !== 'connected' || transactionId === undefined || chunk === undefined) return;
-    this.#frameTransaction = undefined;
-    // RFC 4975 §7.1: "#" says the message was aborted; the chunk ends where the bytes stopped.
-    this.#connection?.sender.endFrame(formatEndLine({ transactionId, hasBody: chunk.hasBody }, '#'));
-    this.#deliveries.sent(transactionId, chunk.messageId, '#');
+    const connection = this.#connection;
+    if (this.#state !== 'connected' || connection === undefined) return;
+    this.#interruptFrame(connection);
+    // A leg waiting for its turn on a shared connection waits no more.
+    connection.sender.leave(this);
   }
 
   /** The leg is over: the connection ends after what is queued (the "#" of an abort, say). */
@@ -183,11 +192,16 @@ export class MemberLeg implements ConnectionUser {
       return true;
     }
     const delivered = this.#deliveries.answered(transactionId);
-    this.#timer?.refresh();
+    this.#deadline.progress();
     this.#watch();
     if (delivered !== undefined) this.#context.events.onMemberDelivered(this.#context.index, delivered);
     this.#schedule();
     return true;
+  }
+
+  /** Another session's frame on the shared connection has ended: this leg's copy may go. */
+  onTurn(): void {
+    this.#schedule();
   }
 
   onClose(): void {
@@ -203,42 +217,40 @@ export class MemberLeg implements ConnectionUser {
   #connected(): void {
     if (this.#state !== 'connecting' && this.#state !== 'awaiting') return;
     this.#state = 'connected';
-    this.#clearTimer();
+    this.#deadline.stop();
     this.#context.events.onMemberConnected(this.#context.index);
     this.#schedule();
   }
 
   /**
-   * Pumps once the I/O callback that asked has returned: whatever one read of the originator's
-   * socket brought (a body's tail, its end-line, the next head and body) and any answers that came
-   * with it then leave in one writev per leg instead of one each.
+   * Pumps once the event loop has run the I/O callbacks that are ready (setImmediate): every read of
+   * the originator's socket that came in meanwhile (libuv reads up to 32 in a row) and the members'
+   * answers then leave in one writev per leg, not one per read, and each writev carries more bytes.
    */
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    queueMicrotask(() => {
-      this.#scheduled = false;
-      this.#pump();
-    });
+    setImmediate(this.#scheduledPump);
   }
 
   /** Writes what the spool has for this leg until it is out of bytes, out of window, or caught up. */
   #pump(): void {
     const connection = this.#connection;
-    if (this.#state !== 'connected' || connection === undefined || !this.#relaying || this.#reading || this.#blocked) return;
+    const heads = this.#heads;
+    if (this.#state !== 'connected' || connection === undefined || heads === undefined || !this.#relaying || this.#reading || this.#blocked) return;
     const { spool, config } = this.#context;
     const from = this.position;
     // Head, body pieces and end-line of this burst leave in one writev, not one syscall each.
     connection.socket.cork();
     try {
-      this.#copy(connection, spool, config.windowBytes);
+      this.#copy(connection, heads, spool, config.windowBytes);
     } finally {
       connection.socket.uncork();
     }
     if (this.position !== from) this.#context.changed();
   }
 
-  #copy(connection: MsrpConnection, spool: Spool, windowBytes: number): void {
+  #copy(connection: MsrpConnection, heads: RelayedHeads, spool: Spool, windowBytes: number): void {
     const sender = connection.sender;
     for (;;) {
       const chunk = spool.chunks[this.#chunkIndex];
@@ -247,8 +259,9 @@ export class MemberLeg implements ConnectionUser {
         return;
       }
       if (this.#frameTransaction === undefined) {
-        this.#frameTransaction = pooledTransactionId();
-        sender.beginFrame(relayedChunkHead(this.#frameTransaction, chunk, this.#toPath, this.#context.ownUri));
+        if (!sender.mayBegin(this)) return;
+        this.#frameTransaction = newTransactionId();
+        sender.beginFrame(heads.of(this.#frameTransaction, chunk));
       }
       const position = chunk.start + this.#sent;
       const readable = chunk.start + chunk.length - position;
@@ -301,32 +314,35 @@ export class MemberLeg implements ConnectionUser {
    */
   #block(): void {
     this.#blocked = true;
+    this.#connection?.awaitDrain(this, this.#onDrain);
     this.#watch();
   }
 
   /**
-   * While the leg waits on the member (answers due, or a full window) a timer runs, pushed back
+   * While the leg waits on the member (answers due, or a full window) a deadline runs, pushed back
    * by each answer and each drain; a member that makes no progress for `transactionTimeoutMs`
    * is dropped (RFC 4975: a transaction without a response in time has failed).
    */
   #watch(): void {
     if (this.#state !== 'connected') return;
     const waiting = this.#blocked || this.#deliveries.unanswered > 0;
-    if (!waiting) this.#clearTimer();
-    else if (this.#timer === undefined) {
-      this.#arm(this.#context.config.transactionTimeoutMs, () => new RelayError('CPM_ERR_MSRP_TRANSACTION_TIMEOUT', 'the member made no progress in time'));
-    }
+    if (!waiting) this.#deadline.stop();
+    else if (!this.#deadline.started) this.#expireIn(this.#context.config.transactionTimeoutMs, () => new RelayError('CPM_ERR_MSRP_TRANSACTION_TIMEOUT', 'the member made no progress in time'));
   }
 
   #fail(error: RelayError): void {
     if (this.#state === 'failed' || this.#state === 'closed') return;
     this.#state = 'failed';
     this.#relaying = false;
-    this.#clearTimer();
+    this.#deadline.dispose();
     this.#context.config.logger.warn({ leg: this.#context.index, err: error }, 'member leg dropped');
     const connection = this.#connection;
-    this.#detach();
-    connection?.unbind(this, 'reset');
+    // A member that has stopped reading the connection, or has sent nothing on it all the while the
+    // leg waited, has failed every session that shares it, not only this one.
+    const memberGone =
+      error.code === 'CPM_ERR_MSRP_TRANSACTION_TIMEOUT' && connection !== undefined && (this.#blocked || connection.quietMs >= this.#context.config.transactionTimeoutMs);
+    this.#leaveConnection('reset');
+    if (memberGone && connection.userCount > 0) connection.reset();
     this.#context.changed();
     this.#context.events.onMemberFailed(this.#context.index);
   }
@@ -339,35 +355,46 @@ export class MemberLeg implements ConnectionUser {
   #leave(how: 'end' | 'destroy'): void {
     this.#state = 'closed';
     this.#relaying = false;
-    this.#clearTimer();
-    const connection = this.#connection;
-    this.#detach();
-    connection?.unbind(this, how);
+    this.#deadline.dispose();
+    this.#leaveConnection(how);
     this.#context.changed();
+  }
+
+  /**
+   * Unbinds from the connection, which closes `how` if no other session uses it. If others do, a
+   * copy in flight is ended first with "#" (RFC 4975 §7.1), so that their frames can follow it.
+   */
+  #leaveConnection(how: 'end' | 'destroy' | 'reset'): MsrpConnection | undefined {
+    const connection = this.#connection;
+    if (connection === undefined) return undefined;
+    if (connection.userCount > 1) this.#interruptFrame(connection);
+    this.#detach();
+    connection.unbind(this, how);
+    return connection;
+  }
+
+  /** RFC 4975 §7.1: "#" ends the copy in flight where its bytes stopped, and says its message was aborted. */
+  #interruptFrame(connection: MsrpConnection): void {
+    const transactionId = this.#frameTransaction;
+    const chunk = this.#context.spool.chunks[this.#chunkIndex];
+    if (transactionId === undefined || chunk === undefined) return;
+    this.#frameTransaction = undefined;
+    connection.sender.endFrame(formatEndLine({ transactionId, hasBody: chunk.hasBody }, '#'));
+    this.#deliveries.sent(transactionId, chunk.messageId, '#');
   }
 
   #attach(connection: MsrpConnection): void {
     this.#connection = connection;
-    connection.bind(this);
-    connection.socket.on('drain', this.#onDrain);
+    connection.bind(this, this.#context.ownUri.sessionId);
   }
 
   #detach(): void {
-    this.#connection?.socket.off('drain', this.#onDrain);
+    this.#connection?.sender.leave(this);
     this.#connection = undefined;
   }
 
-  #arm(ms: number, error: () => RelayError): void {
-    this.#clearTimer();
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#fail(error());
-    }, ms);
-    this.#timer.unref();
-  }
-
-  #clearTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+  /** Fails the leg with `error()` unless the deadline is stopped or pushed back within `ms`. */
+  #expireIn(ms: number, error: () => RelayError): void {
+    this.#deadline.start(ms, () => this.#fail(error()));
   }
 }

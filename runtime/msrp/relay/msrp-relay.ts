@@ -1,6 +1,7 @@
 /**
  * The MSRP relay of the CF (`MediaRelay`): one TCP listener for every session, sessions found by
- * the session-id of each request's To-Path, and the CF's own connections out to members.
+ * the session-id of each request's To-Path, and the CF's own connections out to members, one per
+ * member authority, shared by every session towards it (RFC 4975 §5.4, `ConnectionPool`).
  *
  * @example
  * const relay = await startMsrpRelay({
@@ -16,6 +17,7 @@ import type { MediaEvents, MediaRelay, MediaSession } from '../../media.ts';
 import type { MsrpRequestHead } from '../frame.ts';
 import { parseMsrpUri, type MsrpUri } from '../uri.ts';
 import { MsrpConnection, type ConnectionConfig, type ConnectionRouter, type FrameSink } from './connection.ts';
+import { ConnectionPool } from './connection-pool.ts';
 import { focusTargetOf } from './focus-path.ts';
 import { checkRelayOptions, type MsrpRelayOptions, type RelayConfig } from './options.ts';
 import { MSRP_DEFAULT_PORT } from './path.ts';
@@ -42,6 +44,7 @@ export class MsrpRelay implements MediaRelay, ConnectionRouter {
   readonly #connectionConfig: ConnectionConfig;
   readonly #sessions = new Map<string, RelaySession>();
   readonly #connections = new Set<MsrpConnection>();
+  readonly #pool = new ConnectionPool();
   readonly #cleanups = new Set<Promise<void>>();
 
   /** @internal use `startMsrpRelay`. */
@@ -120,6 +123,7 @@ export class MsrpRelay implements MediaRelay, ConnectionRouter {
   /** @internal */
   onClose(connection: MsrpConnection): void {
     this.#connections.delete(connection);
+    this.#pool.forget(connection);
   }
 
   #accept(socket: Socket): void {
@@ -127,11 +131,14 @@ export class MsrpRelay implements MediaRelay, ConnectionRouter {
     connection.expireUnbound(this.#config.connectTimeoutMs);
   }
 
+  /** A connection to `uri`'s authority: one already open to it (RFC 4975 §5.4, see `ConnectionPool`), else a new one. */
   #connect(uri: MsrpUri): MsrpConnection {
-    const socket = connect({ host: uri.host.replace(/^\[(.*)\]$/, '$1'), port: uri.port ?? MSRP_DEFAULT_PORT });
-    socket.setTimeout(this.#config.connectTimeoutMs, () => socket.destroy());
-    socket.once('connect', () => socket.setTimeout(0));
-    return this.#adopt(socket);
+    return this.#pool.connectionTo(uri, () => {
+      const socket = connect({ host: uri.host.replace(/^\[(.*)\]$/, '$1'), port: uri.port ?? MSRP_DEFAULT_PORT });
+      socket.setTimeout(this.#config.connectTimeoutMs, () => socket.destroy());
+      socket.once('connect', () => socket.setTimeout(0));
+      return this.#adopt(socket);
+    });
   }
 
   #adopt(socket: Socket): MsrpConnection {

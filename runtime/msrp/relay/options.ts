@@ -25,9 +25,9 @@ export interface MsrpRelayOptions {
    */
   memorySpoolBytes: number;
   /**
-   * Per member leg, the most bytes the CF buffers towards that member; also the most a spool file
-   * may owe the disk before the originator's socket is paused. A slow member costs the CF this
-   * much memory and nothing more.
+   * Per member connection (one per member authority, shared by the sessions towards it), the most
+   * bytes the CF buffers towards that member; also the most a spool file may owe the disk before
+   * the originator's socket is paused. A slow member costs the CF this much memory and nothing more.
    */
   windowBytes: number;
   /** Connecting to a member, or waiting for a member that connects to bind (RFC 4975 §5.4). */

@@ -9,14 +9,14 @@ import type { ReportRequest } from '../../../machines/msrp-send.ts';
 import type { MsrpMedia } from '../../../machines/types.ts';
 import type { MsrpRequestHead, MsrpResponse } from '../frame.ts';
 import type { ByteRange } from '../headers.ts';
+import { newTransactionId } from '../serializer.ts';
 import type { MsrpUri } from '../uri.ts';
 import { acceptsContentType } from './accept-types.ts';
 import type { ConnectionUser, FrameSink, MsrpConnection } from './connection.ts';
-import { bindingSend, reportRequest } from './frames.ts';
+import { bindingSend, chunkHead, reportRequest } from './frames.ts';
 import type { RelayConfig } from './options.ts';
 import { parsePathOf } from './path.ts';
 import { RelayError } from './relay-errors.ts';
-import { pooledTransactionId } from './transaction-ids.ts';
 import type { Spool } from './spool.ts';
 
 export interface OriginatorSideContext {
@@ -63,7 +63,7 @@ export class OriginatorSide implements ConnectionUser {
     const connection = this.#context.connect(path.value[0]);
     this.#bindTo(connection);
     this.#peerPath = path.value;
-    this.#bindingTransaction = pooledTransactionId();
+    this.#bindingTransaction = newTransactionId();
     connection.sender.sendFrame(bindingSend(this.#bindingTransaction, path.value, this.#context.ownUri));
   }
 
@@ -139,7 +139,7 @@ export class OriginatorSide implements ConnectionUser {
 
   #bindTo(connection: MsrpConnection): void {
     this.#connection = connection;
-    connection.bind(this);
+    connection.bind(this, this.#context.ownUri.sessionId);
   }
 
   #refusalOf(head: MsrpRequestHead, answer: MsrpMedia): RelayError | undefined {
@@ -170,13 +170,15 @@ export class OriginatorSide implements ConnectionUser {
     this.#refuse(connection, head, error);
     if (head.headers.messageId !== undefined && head.headers.messageId === this.#underWay) {
       const start = head.headers.byteRange?.start ?? 1;
-      const chunk = this.#context.spool.begin({
-        messageId: head.headers.messageId,
-        byteRange: { start, end: start - 1, total: head.headers.byteRange?.total ?? '*' },
-        contentType: undefined,
-        mime: [],
-        hasBody: false,
-      });
+      const chunk = this.#context.spool.begin(
+        chunkHead({
+          messageId: head.headers.messageId,
+          byteRange: { start, end: start - 1, total: head.headers.byteRange?.total ?? '*' },
+          contentType: undefined,
+          mime: [],
+          hasBody: false,
+        }),
+      );
       this.#finish(head, chunk.messageId, '#', start - 1);
     }
     return undefined;
@@ -185,13 +187,15 @@ export class OriginatorSide implements ConnectionUser {
   #spool(connection: MsrpConnection, head: MsrpRequestHead, messageId: string, limit: number): FrameSink {
     const spool = this.#context.spool;
     const offset = (head.headers.byteRange?.start ?? 1) - 1;
-    const chunk = spool.begin({
-      messageId,
-      byteRange: head.headers.byteRange,
-      contentType: head.headers.contentType,
-      mime: head.headers.mime,
-      hasBody: head.hasBody,
-    });
+    const chunk = spool.begin(
+      chunkHead({
+        messageId,
+        byteRange: head.headers.byteRange,
+        contentType: head.headers.contentType,
+        mime: head.headers.mime,
+        hasBody: head.hasBody,
+      }),
+    );
     let tooLarge = false;
     return {
       onBody: (data) => {
