@@ -1,7 +1,7 @@
 /**
  * The seam between the simulated world and the CF it tests. The world's commands and the
  * invariants only use this interface, so the same properties run against the machines alone
- * (`machine-executor.ts`) or, later, against the runtime on loopback sockets: an executor that
+ * (`machine-executor.ts`) or against the runtime on loopback sockets (`socket-executor.ts`), which
  * writes each action as SIP or MSRP bytes, fires the runtime's injected clock for `clock` actions,
  * and records what the sockets carry back into the trace.
  */
@@ -21,6 +21,8 @@ export interface CfUnderTest {
   leftovers(): string[];
   /** Where the session stands, for failure messages. */
   describe(): string;
+  /** Frees what the CF under test holds (sockets, listeners) once the run is judged. */
+  close?(): Promise<void>;
 }
 
 /** Creates a CF with one session to test, recording every step of its story into `record`. */

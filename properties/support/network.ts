@@ -5,8 +5,12 @@
  */
 import { channelOf, describeAction, type WorldAction } from './world-actions.ts';
 
-/** Resolves when the action labelled `label` may arrive (`fc.scheduler`'s `schedule`). */
-export type Release = (label: string) => PromiseLike<unknown>;
+/**
+ * Runs `arrive` when the action labelled `label` may arrive (`fc.scheduler`'s `scheduleSequence`),
+ * and has the scheduler wait for it: a CF that takes an action over sockets has taken it before
+ * the next command runs or the next arrival is chosen, so a run depends on its seed alone.
+ */
+export type Release = (label: string, arrive: () => Promise<void>) => void;
 
 export class Network {
   readonly #deliver: (action: WorldAction) => void | Promise<void>;
@@ -27,10 +31,7 @@ export class Network {
     this.#queues.set(channel, queue);
     queue.push(action);
     // Each send schedules one arrival; whichever is released, the channel's oldest action arrives.
-    // The side effect comes after the release, not inside the scheduled task (fast-check notes).
-    Promise.resolve(this.#release(describeAction(action)))
-      .then(() => this.#arrive(queue))
-      .catch((error: unknown) => this.#fail(error));
+    this.#release(describeAction(action), () => this.#arrive(queue));
   }
 
   /** Nothing is in flight on `channel`. */
@@ -44,19 +45,26 @@ export class Network {
     if (this.#failure !== undefined) throw this.#failure.error;
   }
 
-  #arrive(queue: WorldAction[]): void {
+  /** Delivers the channel's oldest action after any delivery still running; never rejects (`drained` throws). */
+  #arrive(queue: WorldAction[]): Promise<void> {
     const action = queue.shift();
-    if (action === undefined) return;
+    if (action === undefined) return Promise.resolve();
     const previous = this.#busy;
-    const done = previous === undefined ? this.#deliver(action) : previous.then(() => this.#deliver(action));
-    if (done instanceof Promise) {
-      const tracked: Promise<void> = done
-        .catch((error: unknown) => this.#fail(error))
-        .then(() => {
-          if (this.#busy === tracked) this.#busy = undefined;
-        });
-      this.#busy = tracked;
+    let done: void | Promise<void>;
+    try {
+      done = previous === undefined ? this.#deliver(action) : previous.then(() => this.#deliver(action));
+    } catch (error) {
+      this.#fail(error);
+      return Promise.resolve();
     }
+    if (!(done instanceof Promise)) return Promise.resolve();
+    const tracked: Promise<void> = done
+      .catch((error: unknown) => this.#fail(error))
+      .then(() => {
+        if (this.#busy === tracked) this.#busy = undefined;
+      });
+    this.#busy = tracked;
+    return tracked;
   }
 
   #fail(error: unknown): void {

@@ -1,8 +1,9 @@
 /**
  * The story of one run as the invariants read it: what reached the CF (in the session's
  * vocabulary), what the CF did (its effects), and the MSRP bytes each member received, in the order
- * they happened. Both executors write it: the machine executor from the actor, a socket executor
- * from the wire (each SIP or MSRP message it writes or reads mapped to the same event or effect).
+ * they happened. Both executors write it: the machine executor from the actor, the socket executor
+ * from the wire (each SIP message it writes or reads mapped to the same event or effect, each
+ * member's MSRP bytes as they arrive) and from the CF's relay and clock, whose work has no SIP form.
  */
 import type { CfEffect } from '../../machines/effects.ts';
 import type { SessionEvent } from '../../machines/session.ts';

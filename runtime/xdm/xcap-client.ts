@@ -5,6 +5,7 @@
  */
 import { canonicalAddress, type GroupDocument } from '../../machines/group.ts';
 import { parseGroupDocument } from './group-document.ts';
+import { HttpGetter, type Body, type HttpReply } from './http-get.ts';
 import { retryAfterSeconds, storability } from './response-headers.ts';
 import { decodeUtf8 } from './strict-xml.ts';
 import { groupDocumentPath } from './xcap-path.ts';
@@ -28,7 +29,7 @@ export interface XcapClientOptions {
   baseUrl: string;
   /** Longest wait for one fetch, from sending the request to the last byte of the document. */
   timeoutMs: number;
-  /** `retryAfter` of a 503 when the XDMS gave no `Retry-After`. Default 10 s. */
+  /** `retryAfter` of a 503 when the XDMS gave no `Retry-After`. Default `DEFAULT_RETRY_AFTER_SECONDS`. */
   defaultRetryAfterSeconds?: number;
   /** Larger documents fail with 500 rather than being buffered. Default 1 MiB. */
   maxDocumentBytes?: number;
@@ -38,8 +39,8 @@ export interface XcapClientOptions {
   now?: () => number;
 }
 
-/** What was read of a response's body: only a 200's is read, up to `maxDocumentBytes`. */
-type Body = Uint8Array | 'too-large' | 'unread';
+/** `retryAfter` of a 503 when the XDMS gave no `Retry-After` and the options name no other. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 10;
 
 interface CachedGroup {
   group: GroupDocument;
@@ -62,13 +63,14 @@ export class XcapClient {
   private readonly maxDocumentBytes: number;
   private readonly maxCachedGroups: number;
   private readonly now: () => number;
+  private readonly http = new HttpGetter();
   /** Insertion order is recency order: a hit is re-inserted, eviction takes the first key. */
   private readonly cache = new Map<string, CachedGroup>();
 
   constructor(options: XcapClientOptions) {
     this.root = xcapRoot(options.baseUrl);
     this.timeoutMs = positiveInteger('timeoutMs', options.timeoutMs);
-    this.defaultRetryAfterSeconds = nonNegativeInteger('defaultRetryAfterSeconds', options.defaultRetryAfterSeconds ?? 10);
+    this.defaultRetryAfterSeconds = nonNegativeInteger('defaultRetryAfterSeconds', options.defaultRetryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS);
     this.maxDocumentBytes = positiveInteger('maxDocumentBytes', options.maxDocumentBytes ?? 1024 * 1024);
     this.maxCachedGroups = nonNegativeInteger('maxCachedGroups', options.maxCachedGroups ?? 1000);
     this.now = options.now ?? Date.now;
@@ -85,36 +87,27 @@ export class XcapClient {
     const headers: Record<string, string> = { accept: GROUP_DOCUMENT_MEDIA_TYPE };
     // RFC 9110 §13.1.2: revalidate by ETag, so an unchanged group costs a 304 and no parsing.
     if (cached?.etag) headers['if-none-match'] = cached.etag;
-    // One deadline for the request and the body, so a server that stalls mid-document cannot hang
-    // us. It is disarmed once the body is in: `AbortSignal.timeout` would stay armed and fire for
-    // every fetch anyway, a timer and a DOMException per session (issue 7's profile).
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException('The operation timed out.', 'TimeoutError')), this.timeoutMs);
-    let response: Response;
-    let body: Body;
+    let response: HttpReply;
     try {
-      response = await fetch(new URL(groupDocumentPath(groupUri), this.root), { headers, signal: deadline.signal });
-      body = await this.readBody(response);
+      // Only a 200 carries a body this client reads; any other is discarded to free the connection.
+      response = await this.http.get(new URL(groupDocumentPath(groupUri), this.root), {
+        headers,
+        timeoutMs: this.timeoutMs,
+        maxBodyBytes: this.maxDocumentBytes,
+        readsBodyOf: (status) => status === 200,
+      });
     } catch (err) {
       const timedOut = err instanceof Error && err.name === 'TimeoutError';
       return this.unavailable(
         timedOut ? `the XDMS did not answer within ${this.timeoutMs} ms` : `the XDMS is unreachable: ${describe(err)}`,
         null,
       );
-    } finally {
-      clearTimeout(timer);
     }
-    return this.interpret(groupUri, response, body, cached);
+    return this.interpret(groupUri, response, cached);
   }
 
-  /** Only a 200 carries a body this client reads; any other is discarded to free the connection. */
-  private async readBody(response: Response): Promise<Body> {
-    if (response.status === 200) return readLimited(response, this.maxDocumentBytes);
-    await response.body?.cancel();
-    return 'unread';
-  }
-
-  private interpret(groupUri: string, response: Response, body: Body, cached: CachedGroup | undefined): GroupFetchResult {
+  private interpret(groupUri: string, response: HttpReply, cached: CachedGroup | undefined): GroupFetchResult {
+    const body = response.body;
     if (body !== 'unread') return this.accept(groupUri, response, body);
     if (response.status === 304 && cached !== undefined) {
       this.store(groupUri, response, cached.group, cached.etag);
@@ -126,12 +119,12 @@ export class XcapClient {
     }
     // RFC 9110 §15.6: 5xx is the server's trouble, likely passing; tell the originator when to retry.
     if (response.status >= 500) {
-      return this.unavailable(`the XDMS answered HTTP ${response.status}`, response.headers.get('retry-after'));
+      return this.unavailable(`the XDMS answered HTTP ${response.status}`, response.header('retry-after'));
     }
     return { kind: 'failed', reason: `the XDMS answered HTTP ${response.status} for ${groupUri}`, sipStatus: 500 };
   }
 
-  private accept(groupUri: string, response: Response, body: Exclude<Body, 'unread'>): GroupFetchResult {
+  private accept(groupUri: string, response: HttpReply, body: Exclude<Body, 'unread'>): GroupFetchResult {
     if (body === 'too-large') {
       return { kind: 'failed', reason: `the document of ${groupUri} exceeds ${this.maxDocumentBytes} bytes`, sipStatus: 500 };
     }
@@ -151,9 +144,9 @@ export class XcapClient {
   }
 
   /** RFC 9111 §4.3.4: a 304 refreshes the stored response's freshness and validator. */
-  private store(groupUri: string, response: Response, group: GroupDocument, previousEtag: string | null): void {
-    const storable = storability(response.headers.get('cache-control'));
-    const etag = response.headers.get('etag') ?? previousEtag;
+  private store(groupUri: string, response: HttpReply, group: GroupDocument, previousEtag: string | null): void {
+    const storable = storability(response.header('cache-control'));
+    const etag = response.header('etag') ?? previousEtag;
     // Neither fresh nor revalidatable: keeping it would only take memory.
     if (!storable.store || (storable.maxAgeSeconds === 0 && etag === null)) {
       this.cache.delete(groupUri);
@@ -174,28 +167,6 @@ export class XcapClient {
   private unavailable(reason: string, retryAfterHeader: string | null): GroupFetchResult {
     const retryAfter = retryAfterSeconds(retryAfterHeader, this.now()) ?? this.defaultRetryAfterSeconds;
     return { kind: 'failed', reason, sipStatus: 503, retryAfter };
-  }
-}
-
-/** The body's bytes, or `'too-large'` once it passes `limit` (checked as soon as a length is known). */
-async function readLimited(response: Response, limit: number): Promise<Exclude<Body, 'unread'>> {
-  if (Number(response.headers.get('content-length') ?? 0) > limit) {
-    await response.body?.cancel();
-    return 'too-large';
-  }
-  if (response.body === null) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const chunk = await reader.read();
-    if (chunk.done) return Buffer.concat(chunks, length);
-    length += chunk.value.byteLength;
-    if (length > limit) {
-      await reader.cancel();
-      return 'too-large';
-    }
-    chunks.push(chunk.value);
   }
 }
 
@@ -224,10 +195,7 @@ function nonNegativeInteger(name: string, value: number): number {
   return value;
 }
 
-/** Node's fetch reports "fetch failed" and hides the socket error (ECONNREFUSED, ...) in `cause`. */
+/** The socket's error as node:http reports it, e.g. "connect ECONNREFUSED 127.0.0.1:8090". */
 function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause: unknown = err.cause;
-  if (cause instanceof Error) return `${err.message} (${'code' in cause ? String(cause.code) : cause.message})`;
-  return err.message;
+  return err instanceof Error ? err.message : String(err);
 }

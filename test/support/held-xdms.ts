@@ -10,7 +10,13 @@ import { GROUP_DOCUMENT_MEDIA_TYPE } from '../../runtime/xdm/xdm-names.ts';
 import { groupXml } from './groups.ts';
 import { waitFor } from './wait-for.ts';
 
-export type XdmsAnswer = { kind: 'found'; group: GroupDocument } | { kind: 'not-found' } | { kind: 'unavailable'; retryAfter: number };
+export type XdmsAnswer =
+  | { kind: 'found'; group: GroupDocument }
+  | { kind: 'not-found' }
+  /** 503, with `Retry-After` unless null. */
+  | { kind: 'unavailable'; retryAfter: number | null }
+  /** A 200 whose body is no group document. */
+  | { kind: 'unusable' };
 
 export interface HeldXdms {
   readonly url: string;
@@ -18,6 +24,8 @@ export interface HeldXdms {
   readonly received: number;
   /** Answers the oldest GET still held, waiting for one to arrive. */
   answer(answer: XdmsAnswer): Promise<void>;
+  /** GETs received and not answered yet. */
+  readonly held: number;
   /** Answers every GET still held with 404, so none lingers. */
   release(): void;
   close(): Promise<void>;
@@ -34,12 +42,16 @@ export async function startHeldXdms(): Promise<HeldXdms> {
   const send = (response: ServerResponse, answer: XdmsAnswer): void => {
     if (answer.kind === 'found') response.writeHead(200, { 'content-type': GROUP_DOCUMENT_MEDIA_TYPE, 'cache-control': 'no-store' }).end(groupXml(answer.group));
     else if (answer.kind === 'not-found') response.writeHead(404).end();
-    else response.writeHead(503, { 'retry-after': String(answer.retryAfter) }).end();
+    else if (answer.kind === 'unusable') response.writeHead(200, { 'content-type': GROUP_DOCUMENT_MEDIA_TYPE, 'cache-control': 'no-store' }).end('not a group document');
+    else response.writeHead(503, answer.retryAfter === null ? {} : { 'retry-after': String(answer.retryAfter) }).end();
   };
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     get received() {
       return received;
+    },
+    get held() {
+      return held.length;
     },
     answer: async (answer) => {
       const response = await waitFor(() => held.shift(), 'an XCAP request', 3000);

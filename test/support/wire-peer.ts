@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { getHeader, type SipMessage } from '../../runtime/sip/message.ts';
 import { parseDatagram } from '../../runtime/sip/parser.ts';
 import type { Transport } from './sip-peer.ts';
-import { waitFor } from './wait-for.ts';
+import { Notifier } from './wait-for.ts';
 
 export interface Received {
   readonly raw: string;
@@ -22,6 +22,8 @@ export interface Received {
 
 export class WirePeer {
   readonly received: Received[] = [];
+  readonly #arrivals = new Notifier();
+  readonly #listeners: ((received: Received) => void)[] = [];
   private constructor(
     readonly transport: Transport,
     readonly port: number,
@@ -36,7 +38,7 @@ export class WirePeer {
       const parsed = parseDatagram(raw);
       const text = raw.toString('utf8');
       const status = /^SIP\/2\.0 (\d{3}) /.exec(text)?.[1];
-      peer?.received.push({ raw: text, message: parsed.ok ? parsed.value : undefined, status: status === undefined ? undefined : Number(status), fromPort });
+      if (peer !== undefined) peer.#keep({ raw: text, message: parsed.ok ? parsed.value : undefined, status: status === undefined ? undefined : Number(status), fromPort });
     };
 
     if (transport === 'udp') {
@@ -78,9 +80,14 @@ export class WirePeer {
     this.write(typeof text === 'string' ? Buffer.from(text, 'utf8') : text, port);
   }
 
+  /** Calls `listener` with every message received from now on, after it is in `received`. */
+  onReceive(listener: (received: Received) => void): void {
+    this.#listeners.push(listener);
+  }
+
   /** The first message received that matches, waiting up to `ms`. */
   waitFor(predicate: (message: SipMessage) => boolean, what: string, ms = 5000): Promise<Received & { message: SipMessage }> {
-    return waitFor(() => this.received.find((r): r is Received & { message: SipMessage } => r.message !== undefined && predicate(r.message)), what, ms);
+    return this.#arrivals.until(() => this.received.find((r): r is Received & { message: SipMessage } => r.message !== undefined && predicate(r.message)), what, ms);
   }
 
   /** The final response to the request with this Call-ID and CSeq method. */
@@ -92,8 +99,24 @@ export class WirePeer {
     );
   }
 
+  /**
+   * An OPTIONS to the CF at `cfPort` and its answer: every datagram this peer sent before it has
+   * been handled by then, since the CF takes one socket's datagrams in order.
+   */
+  async ping(cfPort: number): Promise<void> {
+    const id = callId();
+    this.send(rawRequest({ method: 'OPTIONS', uri: 'sip:cpm-cf@127.0.0.1', peer: this, callId: id }), cfPort);
+    await this.finalResponse(id, 'OPTIONS');
+  }
+
   close(): void {
     this.closeSocket();
+  }
+
+  #keep(received: Received): void {
+    this.received.push(received);
+    for (const listener of this.#listeners) listener(received);
+    this.#arrivals.notify();
   }
 }
 

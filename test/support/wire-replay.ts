@@ -11,9 +11,8 @@ import { membersToInvite } from '../../machines/members.ts';
 import type { MemberLegEvent } from '../../machines/member-leg.ts';
 import type { SessionEvent } from '../../machines/session.ts';
 import type { InviteSummary, LegIndex } from '../../machines/types.ts';
-import { formatMsrpSdp } from '../../runtime/sdp.ts';
 import { createResponse } from '../../runtime/sip/builders.ts';
-import { getHeader, header, type SipMessage, type SipRequest } from '../../runtime/sip/message.ts';
+import { getHeader, type SipMessage, type SipRequest } from '../../runtime/sip/message.ts';
 import { serializeMessage } from '../../runtime/sip/serializer.ts';
 import type { CfHandle } from '../../runtime/cf.ts';
 import { sessionInput } from '../model/session-system.ts';
@@ -21,6 +20,7 @@ import type { HeldXdms } from './held-xdms.ts';
 import type { ManualScheduler } from './manual-scheduler.ts';
 import type { RecordedSession, RecordingRelay } from './recording-relay.ts';
 import { waitFor } from './wait-for.ts';
+import { branchOf, memberBye, memberResponse, originatorInDialog, originatorInvite, uriOf } from './wire-messages.ts';
 import { callId, rawRequest, type Received, type WirePeer } from './wire-peer.ts';
 
 export interface World {
@@ -184,7 +184,7 @@ class WireSession {
     switch (event.type) {
       case 'INVITE':
         this.invite = event.invite;
-        originator.send(this.originatorInvite(event.invite));
+        originator.send(originatorInvite(event.invite, originator, this.id, this.contribution));
         await waitFor(() => this.atOriginator.find((r) => r.status === 100 && r.raw.includes(this.id)), '100 Trying', 3000);
         return;
       case 'GROUP_DOCUMENT_FOUND':
@@ -199,7 +199,7 @@ class WireSession {
         return;
       case 'ACK':
         originator.send(this.inDialog('ACK', 1));
-        return this.ping(originator);
+        return originator.ping(this.world.cf.sipPort);
       case 'BYE':
       case 'REFRESH': {
         const method = event.type === 'BYE' ? 'BYE' : 'UPDATE';
@@ -212,7 +212,7 @@ class WireSession {
         const refresh = this.atProxy.find((r) => r.message?.kind === 'request' && r.message.method === 'UPDATE' && r.raw.includes(this.id));
         if (refresh?.message === undefined) throw new Unrealisable('REFRESH_FAILED without a refresh of the CF to fail');
         proxy.send(serializeMessage(createResponse(refresh.message, 481)), this.world.cf.sipPort);
-        return this.ping(proxy);
+        return proxy.ping(this.world.cf.sipPort);
       }
       case 'TIMER':
         if (!scheduler.fire(event.timer, event.leg)) throw new Unrealisable(`TIMER ${event.timer} ${event.leg ?? ''} was never armed on the wire`);
@@ -243,13 +243,12 @@ class WireSession {
       case 'BYE_COMPLETED': {
         const bye = await this.fromCf(leg, 'BYE');
         proxy.send(serializeMessage(createResponse(bye, 200)), cf.sipPort);
-        return this.ping(proxy);
+        return proxy.ping(cf.sipPort);
       }
       case 'MEMBER_BYE': {
         const invite = await this.fromCf(leg, 'INVITE');
-        const contact = /<([^>]+)>/.exec(getHeader(invite, 'contact') ?? '')?.[1] ?? '';
         const id = getHeader(invite, 'call-id') ?? '';
-        proxy.send(rawRequest({ method: 'BYE', uri: contact, peer: proxy, callId: id, cseq: 2, branch: `z9hG4bK-bye-${id}`, to: getHeader(invite, 'from') ?? '' }).replace(/^From: .*$/m, `From: <${this.members[leg]}>;tag=m${leg}`), cf.sipPort);
+        proxy.send(memberBye(invite, leg, this.members[leg] ?? '', proxy), cf.sipPort);
         await waitFor(() => this.atProxy.find((r) => r.status === 200 && r.raw.includes(`Call-ID: ${id}`) && r.raw.includes('CSeq: 2 BYE')), 'the answer to the member BYE', 3000);
         return;
       }
@@ -257,13 +256,8 @@ class WireSession {
         const invite = await this.fromCf(leg, 'INVITE');
         const status = event.type === 'MEMBER_PROVISIONAL' ? 180 : event.type === 'MEMBER_ACCEPTED' ? 200 : event.type === 'MEMBER_REJECTED' ? event.status : 408;
         const answer = event.type === 'MEMBER_ACCEPTED' ? event.answer : null;
-        const response = createResponse(invite, status, {
-          toTag: `m${leg}`,
-          headers: [header('Contact', `<sip:m${leg}@${proxy.sentBy}>`), ...(answer === null ? [] : [header('Content-Type', 'application/sdp')])],
-          ...(answer === null ? {} : { body: Buffer.from(formatMsrpSdp(answer, { sessionId: '1', version: 1 })) }),
-        });
-        proxy.send(serializeMessage(response), cf.sipPort);
-        return this.ping(proxy);
+        proxy.send(serializeMessage(memberResponse(invite, leg, status, answer, proxy)), cf.sipPort);
+        return proxy.ping(cf.sipPort);
       }
     }
   }
@@ -279,49 +273,14 @@ class WireSession {
     }, `${method} of leg ${leg}`, 3000);
   }
 
-  /** Every datagram sent before this OPTIONS from the same socket has been handled when it is answered. */
-  private async ping(peer: WirePeer): Promise<void> {
-    const id = callId();
-    peer.send(rawRequest({ method: 'OPTIONS', uri: 'sip:cpm-cf@127.0.0.1', peer, callId: id }), this.world.cf.sipPort);
-    await peer.finalResponse(id, 'OPTIONS');
-  }
-
   private relaySession(): RecordedSession | undefined {
     return this.world.relay.sessions[this.relayBefore];
   }
 
-  private originatorInvite(invite: InviteSummary): string {
-    const peer = this.world.originator;
-    const headers = [
-      `Contact: <sip:originator@${peer.sentBy}>`,
-      `Contribution-ID: ${this.contribution}`,
-      ...(invite.authenticatedOriginator === null ? [] : [`P-Asserted-Identity: <${invite.authenticatedOriginator}>`]),
-      ...(invite.userAgent === null ? [] : [`User-Agent: ${invite.userAgent}`]),
-      ...(invite.anonymityRequested ? ['Privacy: id'] : []),
-      ...(invite.sessionExpires === null ? [] : [`Session-Expires: ${invite.sessionExpires.interval}${invite.sessionExpires.refresher === null ? '' : `;refresher=${invite.sessionExpires.refresher}`}`]),
-      ...(invite.minSe === null ? [] : [`Min-SE: ${invite.minSe}`]),
-      ...(invite.supportsTimer ? ['Supported: timer'] : []),
-      ...(invite.offer === null ? [] : ['Content-Type: application/sdp']),
-    ];
-    const body = invite.offer === null ? '' : formatMsrpSdp(invite.offer, { sessionId: '1', version: 1 });
-    return rawRequest({ method: 'INVITE', uri: invite.groupUri, peer, callId: this.id, headers, body });
-  }
-
   private inDialog(method: string, cseq: number): string {
     const ok = this.atOriginator.find((r) => r.status === 200 && r.raw.includes(this.id) && r.raw.includes('CSeq: 1 INVITE'));
-    const to = ok === undefined ? '' : (/^To: (.*)$/m.exec(ok.raw)?.[1] ?? '');
-    const contact = ok === undefined ? 'sip:cpm-cf@127.0.0.1' : (/<([^>]+)>/.exec(/^Contact: (.*)$/m.exec(ok.raw)?.[1] ?? '')?.[1] ?? '');
-    const peer = this.world.originator;
-    return rawRequest({ method, uri: contact, peer, callId: this.id, cseq, to, branch: `z9hG4bK-${method}-${cseq}-${this.id}`, headers: method === 'UPDATE' ? ['Supported: timer', `Contact: <sip:originator@${peer.sentBy}>`] : [] });
+    return originatorInDialog(method, cseq, ok, this.world.originator, this.id);
   }
-}
-
-function uriOf(nameAddr: string | undefined): string {
-  return /<([^>]+)>/.exec(nameAddr ?? '')?.[1] ?? '';
-}
-
-function branchOf(message: SipMessage): string {
-  return /branch=([^;,\s]+)/.exec(getHeader(message, 'via') ?? '')?.[1] ?? '';
 }
 
 export interface StepMismatch {
