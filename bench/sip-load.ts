@@ -2,10 +2,11 @@
  * SIP signalling bench (issue 7): group sessions per second and memory per established session,
  * SIPp against the CF over UDP on loopback. One JSON line per measurement:
  *
- * - `actors`: what xstate's actors cost by themselves, per transaction and per session (in-process);
+ * - `actors`: what xstate's actors cost by themselves, per transaction (as an actor, and as the CF
+ *   runs it on the machine's step graph) and per session (in-process);
  * - `step`, per offered rate, on one CF warmed up first: offered and completed sessions/s, failed sessions, retransmissions
  *   seen by SIPp, SIP messages/s handled by the CF, its CPU and peak RSS, INVITE → 200 percentiles;
- * - `memory`: the CF's RSS per established session;
+ * - `memory`: the CF's RSS per established session, and its live heap per session;
  * - `summary`: `sessionsPerSecond`, the highest rate with no failure and no retransmission.
  *
  *   npm run bench -- sip                     rates 25, 50, 100, 200, 400, 800 for 10 s; 10,000 held

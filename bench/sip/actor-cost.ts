@@ -1,13 +1,12 @@
 /**
- * What the xstate actors cost by themselves, in this process, with no socket and no clock: the
- * CPU time of one transaction's life (the transaction machines of `machines/transactions/`) and of
+ * What the xstate actors cost by themselves, in this process, with no socket: the CPU time of one
+ * transaction's life (the transaction machines of `machines/transactions/`), as an actor and as the
+ * CF runs it (`TransactionDriver` on the shared step graph, timers armed and disarmed), and of
  * one group session's (the session system of `machines/session.ts` with its member legs and blocks,
  * through INVITE, the group document, every member's 200 OK, ACK, every member's MSRP binding, BYE,
  * every member caught up and its BYE answered, to the session's release), and the heap one live actor of each holds. It tells how much of
  * the CF's CPU per session (the load steps' `cpuMsPerSession`) is the actors' own.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { createActor, type AnyStateMachine } from 'xstate';
 import { createSessionActor, type SessionActor } from '../../machines/effect-outlet.ts';
 import { CPM_LARGE_MESSAGE_ICSI, type GroupDocument } from '../../machines/group.ts';
@@ -15,11 +14,10 @@ import type { SessionEvent } from '../../machines/session.ts';
 import { inviteClientTransaction, nonInviteClientTransaction, nonInviteServerTransaction } from '../../machines/transactions/index.ts';
 import type { TransactionEvent } from '../../machines/transactions/events.ts';
 import type { CfPolicy, InviteSummary, MsrpMedia } from '../../machines/types.ts';
+import { TransactionDriver } from '../../runtime/sip/transaction-driver.ts';
+import { TransactionGraphs } from '../../runtime/sip/transaction-steps.ts';
+import { collectGarbage } from './collect.ts';
 import { round } from './step.ts';
-
-setFlagsFromString('--expose-gc');
-/** V8's `gc()`, reachable once `--expose-gc` is set: heap readings are taken on a collected heap. */
-const gc = runInNewContext('gc') as () => void;
 
 const TIMERS = { t1: 500, t2: 4000, t4: 5000 };
 
@@ -32,14 +30,14 @@ function cpuMicros(count: number, fn: (i: number) => void): number {
   return (used.user + used.system) / count;
 }
 
-/** Heap bytes per object that `make` returns, with `count` of them alive at once. */
-function heapBytesEach(count: number, make: (i: number) => unknown): number {
-  gc();
+/** Heap bytes per object that `make` returns, with `count` of them alive at once, on a collected heap; each is then `release`d. */
+function heapBytesEach<T>(count: number, make: (i: number) => T, release: (made: T) => void = () => undefined): number {
+  collectGarbage();
   const before = process.memoryUsage().heapUsed;
   const held = Array.from({ length: count }, (_, i) => make(i));
-  gc();
+  collectGarbage();
   const after = process.memoryUsage().heapUsed;
-  if (held.length !== count) throw new Error('unreachable');
+  held.forEach(release);
   return (after - before) / count;
 }
 
@@ -50,6 +48,17 @@ function transaction(machine: AnyStateMachine, events: readonly TransactionEvent
   actor.start();
   for (const event of events) actor.send(event);
   return actor;
+}
+
+const GRAPHS = new TransactionGraphs(TIMERS);
+const NO_TU = { perform: () => undefined };
+
+/** The same life as the CF runs it: no actor, each step looked up in the machine's step graph. */
+function drivenTransaction(machine: AnyStateMachine, events: readonly TransactionEvent[]): TransactionDriver {
+  const driver = new TransactionDriver(GRAPHS.of(machine, false), NO_TU);
+  driver.start();
+  for (const event of events) driver.send(event);
+  return driver;
 }
 
 const LIVES = {
@@ -116,21 +125,36 @@ function session(events: readonly SessionEvent[]): SessionActor {
 
 export interface ActorCosts {
   readonly transactionLifeMicros: Record<keyof typeof LIVES, number>;
+  readonly drivenTransactionLifeMicros: Record<keyof typeof LIVES, number>;
   /** A transaction between its final response and its last timer (Completed, Accepted): what lingers 64*T1 on UDP. */
   readonly lingeringTransactionHeapBytes: number;
+  /** The same, driven: the driver and its armed timer (the messages it refers to are the runner's). */
+  readonly lingeringDrivenTransactionHeapBytes: number;
   readonly sessionLifeMicros: number;
   readonly establishedSessionHeapBytes: number;
 }
 
 export function measureActors(members: number): ActorCosts {
   const runs = 5_000;
-  const transactionLifeMicros = Object.fromEntries(
-    Object.entries(LIVES).map(([name, [machine, events]]) => [name, round(cpuMicros(runs, () => transaction(machine, events)))]),
-  ) as Record<keyof typeof LIVES, number>;
-  const lingeringTransactionHeapBytes = Math.round(heapBytesEach(runs, () => transaction(nonInviteServerTransaction, [{ type: 'SEND_RESPONSE', status: 200 }])));
+  const lives = (life: (machine: AnyStateMachine, events: readonly TransactionEvent[]) => unknown): Record<keyof typeof LIVES, number> =>
+    Object.fromEntries(Object.entries(LIVES).map(([name, [machine, events]]) => [name, round(cpuMicros(runs, () => life(machine, events)))])) as Record<keyof typeof LIVES, number>;
+  const transactionLifeMicros = lives(transaction);
+  const drivenTransactionLifeMicros = lives(drivenTransaction);
+  const lingering: readonly TransactionEvent[] = [{ type: 'SEND_RESPONSE', status: 200 }];
+  const lingeringTransactionHeapBytes = Math.round(heapBytesEach(runs, () => transaction(nonInviteServerTransaction, lingering)));
+  const lingeringDrivenTransactionHeapBytes = Math.round(
+    heapBytesEach(runs, () => drivenTransaction(nonInviteServerTransaction, lingering), (driver) => driver.stop()),
+  );
   const { opening, closing } = sessionEvents(members);
   const all = [...opening, ...closing];
   const sessionLifeMicros = round(cpuMicros(500, () => session(all)));
   const establishedSessionHeapBytes = Math.round(heapBytesEach(500, () => session(opening)));
-  return { transactionLifeMicros, lingeringTransactionHeapBytes, sessionLifeMicros, establishedSessionHeapBytes };
+  return {
+    transactionLifeMicros,
+    drivenTransactionLifeMicros,
+    lingeringTransactionHeapBytes,
+    lingeringDrivenTransactionHeapBytes,
+    sessionLifeMicros,
+    establishedSessionHeapBytes,
+  };
 }

@@ -2,7 +2,9 @@
  * The memory measurement: group sessions established and held (members answering, nobody sending
  * BYE) by a fresh CF until it holds `sessions` of them, its RSS read at a tenth of them and at all
  * of them, each time once the set-up's transactions have ended (64*T1 after the last), so that the
- * slope between the two readings is what one established session costs.
+ * slope between the two readings is what one established session costs. After each RSS reading
+ * the CF collects its garbage and its live heap is read too: the RSS slope includes what V8 had
+ * not collected yet, the live-heap slope only what the sessions keep.
  */
 import { performance } from 'node:perf_hooks';
 import { GROUP_USER } from './group.ts';
@@ -22,6 +24,8 @@ export interface Reading {
   readonly rssMB: number;
   /** V8's share of it: the JS heap, and the memory outside it that JS objects hold (buffers). */
   readonly heapUsedMB: number;
+  /** The JS heap after a full collection (read after the RSS): what is live, without garbage. */
+  readonly liveHeapMB: number;
   readonly externalMB: number;
   readonly transactionsLive: number;
   readonly memberConnections: number;
@@ -35,6 +39,8 @@ export interface HoldResult {
   readonly rssPerSessionKB: number;
   /** The same slope for V8's heap. */
   readonly heapPerSessionKB: number;
+  /** The same slope for the live heap: what one established session keeps. */
+  readonly liveHeapPerSessionKB: number;
   /** RSS at all over idle, per session: the slope plus what the first sessions cost (warm-up). */
   readonly rssPerSessionFromIdleKB: number;
   readonly failedSessions: number;
@@ -66,15 +72,19 @@ export async function runHold(dir: string, msrp: MsrpMembers, cfOptions: Omit<Cf
       });
       originators.push(originator);
       sipps.push(originator);
-      const connections = total * cf.memberPorts.length;
+      // Every member leg of every session has bound its MSRP session (one SEND each, RFC 4975 §5.4).
+      const bindings = total * cf.memberPorts.length;
       const timeoutMs = (count / config.rate) * 1000 + ESTABLISH_MARGIN_MS;
-      await until(async () => (await cf.stats()).sessions >= total && (await msrp.stats()).open >= connections, timeoutMs, `${total} sessions established`);
+      await until(async () => (await cf.stats()).sessions >= total && (await msrp.stats()).answered >= bindings, timeoutMs, `${total} sessions established`);
       const stats = await settled(cf);
       const mb = (bytes: number): number => round(bytes / 2 ** 20);
+      const rssMB = round(memoryKiB(cf.pid).rss / 1024);
+      const collected = await cf.stats(true);
       return {
         sessions: stats.sessions,
-        rssMB: round(memoryKiB(cf.pid).rss / 1024),
+        rssMB,
         heapUsedMB: mb(stats.memory.heapUsed),
+        liveHeapMB: mb(collected.memory.heapUsed),
         externalMB: mb(stats.memory.external),
         transactionsLive: stats.transactions.live, memberConnections: (await msrp.stats()).open,
       };
@@ -89,6 +99,7 @@ export async function runHold(dir: string, msrp: MsrpMembers, cfOptions: Omit<Cf
       all,
       rssPerSessionKB: round(((all.rssMB - first.rssMB) * 1024) / (all.sessions - first.sessions)),
       heapPerSessionKB: round(((all.heapUsedMB - first.heapUsedMB) * 1024) / (all.sessions - first.sessions)),
+      liveHeapPerSessionKB: round(((all.liveHeapMB - first.liveHeapMB) * 1024) / (all.sessions - first.sessions)),
       rssPerSessionFromIdleKB: round((all.rssMB * 1024 - idle) / all.sessions),
       failedSessions,
     };

@@ -3,8 +3,9 @@
  * one listener per member, every request on every connection answered `200 OK` (RFC 4975 §7.2),
  * which is all the CF needs to bind a member's connection (§5.4). Started by `fork` with the
  * member count as argument; replies `{ type: 'listening', ports }`, then to any message
- * `{ type: 'stats', accepted, open, errors }`: connections accepted so far, those open now, and
- * the frames that did not parse.
+ * `{ type: 'stats', accepted, open, answered, errors }`: connections accepted so far, those open
+ * now, requests answered (each member leg binds its session with one SEND, whether or not its
+ * connection is shared with other sessions), and the frames that did not parse.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { MsrpRequestHead } from '../../runtime/msrp/frame.ts';
@@ -13,6 +14,7 @@ import { formatResponse, responseTo } from '../../runtime/msrp/serializer.ts';
 
 let accepted = 0;
 let open = 0;
+let answered = 0;
 let errors = 0;
 
 function answerEveryRequest(socket: Socket): void {
@@ -29,7 +31,10 @@ function answerEveryRequest(socket: Socket): void {
       // The response comes from the URI the request was sent to: its To-Path's last hop is this member.
       const own = head?.headers.toPath.at(-1);
       const response = head === undefined || own === undefined ? undefined : responseTo(head, own, 200);
-      if (response !== undefined) socket.write(formatResponse(response));
+      if (response !== undefined) {
+        socket.write(formatResponse(response));
+        answered += 1;
+      }
       head = undefined;
     },
     onResponse: () => undefined,
@@ -54,6 +59,6 @@ const count = Number(process.argv[2]);
 if (!Number.isInteger(count) || count < 1) throw new Error('msrp-members: pass the member count as the first argument');
 const servers = await Promise.all(Array.from({ length: count }, listen));
 process.send?.({ type: 'listening', ports: servers.map((server) => (server.address() as { port: number }).port) });
-process.on('message', () => process.send?.({ type: 'stats', accepted, open, errors }));
+process.on('message', () => process.send?.({ type: 'stats', accepted, open, answered, errors }));
 // The orchestrator's end (or its death) closes the IPC channel: nothing is left to serve.
 process.on('disconnect', () => process.exit(0));

@@ -39,11 +39,11 @@ async function udpPortTaken(port: number): Promise<boolean> {
 
 export interface MsrpMembers {
   readonly ports: readonly number[];
-  stats(): Promise<{ accepted: number; open: number; errors: number }>;
+  stats(): Promise<{ accepted: number; open: number; answered: number; errors: number }>;
   stop(): Promise<void>;
 }
 
-type MsrpMembersStats = { type: 'stats'; accepted: number; open: number; errors: number };
+type MsrpMembersStats = { type: 'stats'; accepted: number; open: number; answered: number; errors: number };
 
 export async function startMsrpMembers(count: number): Promise<MsrpMembers> {
   const process = child('./msrp-members.ts', [String(count)]);
@@ -76,7 +76,8 @@ export interface CfProcess {
   readonly sipPort: number;
   /** The group members' SIP ports, in the group's order (member i has MSRP port `msrp.ports[i]`). */
   readonly memberPorts: readonly number[];
-  stats(): Promise<CfStats>;
+  /** With `collect`, the CF runs a full garbage collection first. */
+  stats(collect?: boolean): Promise<CfStats>;
   /** Asks the CF to exit (so that `--cpu-prof` writes its profile), waits for it, removes the group. */
   finish(): Promise<void>;
   /** Kills it at once (its thousands of held sessions need no clean end), removes the group. */
@@ -99,13 +100,15 @@ export async function startCf(options: CfOptions): Promise<CfProcess> {
   const removeGroup = (): void => rmSync(groupsDir, { recursive: true, force: true });
   try {
     const { sipPort } = await request(cf, undefined, (r): r is { type: 'ready'; sipPort: number } => typeOf(r) === 'ready', START_TIMEOUT_MS);
-    const askStats: CfCommand = { type: 'stats' };
     const askFinish: CfCommand = { type: 'finish' };
     return {
       pid: cf.pid ?? Number.NaN,
       sipPort,
       memberPorts,
-      stats: () => request(cf, askStats, (r): r is CfStats & { type: 'stats' } => typeOf(r) === 'stats', REPLY_TIMEOUT_MS),
+      stats: (collect = false) => {
+        const ask: CfCommand = { type: 'stats', collect };
+        return request(cf, ask, (r): r is CfStats & { type: 'stats' } => typeOf(r) === 'stats', REPLY_TIMEOUT_MS);
+      },
       finish: async () => {
         if (cf.connected) cf.send(askFinish);
         await exited(cf, REPLY_TIMEOUT_MS);

@@ -8,17 +8,18 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CfEffect, TimerName } from '../../machines/effects.ts';
 import { createSessionActor, type SessionActor } from '../../machines/effect-outlet.ts';
+import type { MemberLegEvent } from '../../machines/member-leg.ts';
 import type { SessionEvent } from '../../machines/session.ts';
 import type { CfPolicy, FocusMedia, InviteSummary, LegIndex } from '../../machines/types.ts';
 import type { MediaEvents, MediaRelay, MediaSession } from '../media.ts';
-import { logEffect } from '../session-log.ts';
+import { SessionLog } from '../session-log.ts';
 import type { Dialog } from '../sip/dialog.ts';
 import { newTag } from '../sip/ids.ts';
 import type { SipHeader, SipRequest } from '../sip/message.ts';
 import type { ServerTransaction } from '../sip/transaction-layer.ts';
 import { SessionTimers, type TimerScheduler } from '../timers.ts';
 import type { GroupFetchResult } from '../xdm/xcap-client.ts';
-import { MemberLeg } from './member-leg.ts';
+import { MemberLeg, type MemberLegHost } from './member-leg.ts';
 import { OriginatorLeg } from './originator-leg.ts';
 import type { Signalling } from './signalling.ts';
 
@@ -46,7 +47,11 @@ export interface SessionDependencies {
 /** Leg timers and the ACK wait: what a shutdown fires at once instead of waiting for (the session timers are left to end with the dialog). */
 const HURRIED: ReadonlySet<TimerName> = new Set(['noAnswer', 'cancel', 'drain', 'ack']);
 
-export class GroupSession {
+/**
+ * It is its legs' host and its media session's listener itself, by methods that name the leg,
+ * rather than through closures made per leg and per session.
+ */
+export class GroupSession implements MemberLegHost, MediaEvents {
   readonly id = newTag();
   readonly dialogKeys: string[] = [];
   private readonly actor: SessionActor;
@@ -54,6 +59,7 @@ export class GroupSession {
   private readonly legs = new Map<LegIndex, MemberLeg>();
   private readonly timers: SessionTimers;
   private readonly log: Logger;
+  private readonly sessionLog: SessionLog;
   private readonly focus: FocusMedia;
   private media: MediaSession | null = null;
   private ended = false;
@@ -62,9 +68,10 @@ export class GroupSession {
     private readonly deps: SessionDependencies,
     readonly invite: ServerTransaction,
     private readonly summary: InviteSummary,
-    private readonly conversationHeaders: readonly SipHeader[],
+    readonly conversationHeaders: readonly SipHeader[],
   ) {
     this.log = deps.logger.child({ session: this.id, group: summary.groupUri });
+    this.sessionLog = new SessionLog(this.log, summary.authenticatedOriginator);
     this.originator = new OriginatorLeg(deps.signalling, invite);
     this.timers = new SessionTimers(deps.scheduler, (timer, leg) => this.send({ type: 'TIMER', timer, leg }));
     // RFC 4975 §14.1: the session-id of an MSRP URI must be unguessable; 120 bits from the CSPRNG.
@@ -81,7 +88,6 @@ export class GroupSession {
   /** INV-1 …: the initial INVITE enters the machines. */
   start(): void {
     this.actor.start();
-    this.log.info({ originator: this.summary.authenticatedOriginator }, 'initial INVITE');
     this.send({ type: 'INVITE', invite: this.summary });
   }
 
@@ -147,12 +153,40 @@ export class GroupSession {
     if (!this.ended) this.actor.send(event);
   }
 
-  private isLegLive(leg: LegIndex): boolean {
+  emitToLeg(leg: LegIndex, event: MemberLegEvent): void {
+    this.send({ type: 'MEMBER', leg, event });
+  }
+
+  isLegLive(leg: LegIndex): boolean {
     return !this.ended && `leg.${leg}` in this.actor.getSnapshot().children;
   }
 
+  legDialogCreated(leg: LegIndex, dialog: Dialog): void {
+    this.deps.registry.dialogCreated(this, leg, dialog);
+  }
+
+  onSend(send: Parameters<MediaEvents['onSend']>[0]): void {
+    this.send({ type: 'SEND', ...send });
+  }
+
+  onMemberConnected(leg: LegIndex): void {
+    this.emitToLeg(leg, { type: 'MSRP_CONNECTED' });
+  }
+
+  onMemberFailed(leg: LegIndex): void {
+    this.emitToLeg(leg, { type: 'MSRP_FAILED' });
+  }
+
+  onMemberCaughtUp(leg: LegIndex): void {
+    this.emitToLeg(leg, { type: 'CAUGHT_UP' });
+  }
+
+  onMemberDelivered(leg: LegIndex, messageId: string): void {
+    this.send({ type: 'MEMBER_MESSAGE_DELIVERED', leg, messageId });
+  }
+
   private perform(effect: CfEffect): void {
-    logEffect(this.log, effect);
+    this.sessionLog.effect(effect);
     try {
       this.dispatch(effect);
     } catch (error) {
@@ -172,7 +206,7 @@ export class GroupSession {
         );
         return;
       case 'focus.open':
-        this.media = this.deps.relay.openSession(this.focus, this.mediaEvents());
+        this.media = this.deps.relay.openSession(this.focus, this);
         return;
       case 'originator.reject':
         this.originator.reject(effect.rejection);
@@ -243,24 +277,9 @@ export class GroupSession {
   }
 
   private memberLeg(leg: LegIndex): MemberLeg {
-    const created = new MemberLeg(this.deps.signalling, leg, {
-      emit: (event) => this.send({ type: 'MEMBER', leg, event }),
-      isLive: () => this.isLegLive(leg),
-      dialogCreated: (dialog) => this.deps.registry.dialogCreated(this, leg, dialog),
-      conversationHeaders: this.conversationHeaders,
-    });
+    const created = new MemberLeg(this.deps.signalling, leg, this);
     this.legs.set(leg, created);
     return created;
-  }
-
-  private mediaEvents(): MediaEvents {
-    return {
-      onSend: (send) => this.send({ type: 'SEND', ...send }),
-      onMemberConnected: (leg) => this.send({ type: 'MEMBER', leg, event: { type: 'MSRP_CONNECTED' } }),
-      onMemberFailed: (leg) => this.send({ type: 'MEMBER', leg, event: { type: 'MSRP_FAILED' } }),
-      onMemberCaughtUp: (leg) => this.send({ type: 'MEMBER', leg, event: { type: 'CAUGHT_UP' } }),
-      onMemberDelivered: (leg, messageId) => this.send({ type: 'MEMBER_MESSAGE_DELIVERED', leg, messageId }),
-    };
   }
 
   /** BYE-3: the session's timers, retransmissions and media are gone, and the host forgets it. */
@@ -273,6 +292,7 @@ export class GroupSession {
     this.media?.release();
     this.media = null;
     this.deps.registry.released(this);
+    this.sessionLog.released();
   }
 }
 

@@ -11,12 +11,13 @@ import type { LegIndex, MsrpMedia } from '../../machines/types.ts';
 import { formatMsrpSdp, parseMsrpSdp } from '../sdp.ts';
 import { createRequest } from '../sip/builders.ts';
 import { cancelFor } from '../sip/derived-requests.ts';
-import { Dialog } from '../sip/dialog.ts';
+import { Dialog, responseDialogKey } from '../sip/dialog.ts';
 import { formatNameAddr, type NameAddr } from '../sip/headers/name-addr.ts';
 import { formatSessionExpires, parseSessionExpires } from '../sip/headers/session-expires.ts';
-import { header, getHeader, type SipHeader, type SipRequest, type SipResponse } from '../sip/message.ts';
-import type { ServerTransaction } from '../sip/transaction-layer.ts';
+import { header, getHeader, textBody, type SipHeader, type SipRequest, type SipResponse } from '../sip/message.ts';
+import type { ClientTransactionHandlers, ServerTransaction } from '../sip/transaction-layer.ts';
 import { cseqOf } from '../sip/transaction-keys.ts';
+import type { Outgoing } from '../sip/transport.ts';
 import type { Destination } from '../sip/transport-types.ts';
 import { parseUri, sipUri, type Uri } from '../sip/uri.ts';
 import { OkRetransmission } from './ok-retransmission.ts';
@@ -29,20 +30,29 @@ type MemberInvite = Extract<CfEffect, { type: 'member.invite' }>;
 const ANONYMOUS: NameAddr = { displayName: 'Anonymous', uri: sipUri({ user: 'anonymous', host: 'anonymous.invalid' }), params: [] };
 const SDP = 'application/sdp';
 
-/** What a member leg needs from its session. */
+/** What a member leg needs from its session, for leg `leg`. */
 export interface MemberLegHost {
   /** Delivers an event to the leg's machine (through the session). */
-  emit(event: MemberLegEvent): void;
+  emitToLeg(leg: LegIndex, event: MemberLegEvent): void;
   /** Whether the leg's machine still runs: a 2xx for a leg that ended is a stray one (RFC 3261 §13.2.2.4). */
-  isLive(): boolean;
+  isLegLive(leg: LegIndex): boolean;
   /** The member's dialog exists: in-dialog requests from the member will be routed to this leg. */
-  dialogCreated(dialog: Dialog): void;
+  legDialogCreated(leg: LegIndex, dialog: Dialog): void;
   /** Contribution-ID and Conversation-ID of the originator's INVITE, copied into each member's. */
   readonly conversationHeaders: readonly SipHeader[];
 }
 
-export class MemberLeg {
+/**
+ * A leg lives as long as its session, so it keeps what its dialog needs, not messages: the INVITE
+ * only until its final response (a CANCEL and the dialog are built from it), the ACK as the bytes
+ * sent (issue 7's heap snapshot found both kept as parsed messages, ~3 KB a leg). It is its
+ * INVITE transaction's handlers itself, by methods: that transaction lingers 64*T1 after the 2xx
+ * (RFC 6026 "Accepted"), and closures kept that long cost ~1 KB a leg.
+ */
+export class MemberLeg implements ClientTransactionHandlers {
   private invite: SipRequest | undefined;
+  /** RFC 3261 §13.2.2.4: the ACK of the 2xx carries the INVITE's CSeq number. */
+  private inviteSeq = 1;
   private destination: Destination | undefined;
   private offer: MsrpMedia | undefined;
   private answer: MsrpMedia | null = null;
@@ -51,9 +61,10 @@ export class MemberLeg {
   private cancelWanted = false;
   private cancelSent = false;
   private dialog: Dialog | undefined;
-  private ackSent: { ack: SipRequest; destination: Destination } | undefined;
+  private ackSent: Outgoing | undefined;
   private pendingBye: ServerTransaction | undefined;
-  private readonly retransmissions = new Map<number, OkRetransmission>();
+  /** 2xx retransmissions of the member's re-INVITEs, by CSeq number; made on the first one. */
+  private retransmissions: Map<number, OkRetransmission> | undefined;
   /** RFC 4566 §5.2 sess-id of this leg's descriptions. */
   private readonly sdpSessionId = String(randomInt(1, 2 ** 47));
 
@@ -73,7 +84,7 @@ export class MemberLeg {
     const target = parseUri(effect.member.uri);
     if (!target.ok) {
       this.signalling.logger.warn({ leg: this.leg, member: effect.member.uri }, 'member URI unusable');
-      queueMicrotask(() => this.host.emit({ type: 'MEMBER_UNREACHABLE' }));
+      queueMicrotask(() => this.emit({ type: 'MEMBER_UNREACHABLE' }));
       return;
     }
     const plan = this.signalling.plan(target.value, []);
@@ -83,32 +94,27 @@ export class MemberLeg {
       .then((destination) => {
         // The session ended the leg while the route was being looked up: the INVITE never left.
         if (this.cancelWanted) {
-          this.host.emit({ type: 'MEMBER_REJECTED', status: 487 });
+          this.emit({ type: 'MEMBER_REJECTED', status: 487 });
           return;
         }
         this.destination = destination;
         this.invite = this.buildInvite(effect, target.value, plan.preloaded, destination);
-        this.signalling.layer.sendRequest(this.invite, destination, {
-          onResponse: (response) => this.onInviteResponse(response),
-          onTimeout: () => this.failed('timeout'),
-          onTransportError: () => this.failed('transport error'),
-        });
+        this.inviteSeq = cseqOf(this.invite).seq;
+        this.signalling.layer.sendRequest(this.invite, destination, this);
       })
       .catch((error: unknown) => {
         this.signalling.logger.warn({ leg: this.leg, err: error }, 'no route to the member');
-        this.host.emit({ type: 'MEMBER_UNREACHABLE' });
+        this.emit({ type: 'MEMBER_UNREACHABLE' });
       });
   }
 
   /** RFC 3261 §13.2.2.4: the ACK of the member's 2xx, in its dialog, with the INVITE's CSeq number. */
   sendAck(): void {
     const dialog = this.dialog;
-    const invite = this.invite;
-    if (dialog === undefined || invite === undefined) return;
+    if (dialog === undefined) return;
     this.inDialogDestination(dialog).then(({ destination, preloaded }) => {
-      const ack = dialog.request('ACK', { via: this.signalling.via(destination.protocol), cseq: cseqOf(invite).seq, contact: this.signalling.contact(true), headers: preloaded });
-      this.ackSent = { ack, destination };
-      this.signalling.layer.sendAck(ack, destination);
+      const ack = dialog.request('ACK', { via: this.signalling.via(destination.protocol), cseq: this.inviteSeq, contact: this.signalling.contact(true), headers: preloaded });
+      this.ackSent = this.signalling.layer.sendAck(ack, destination);
     }, (error: unknown) => this.signalling.logger.warn({ leg: this.leg, err: error }, 'ACK to the member has no route'));
   }
 
@@ -126,11 +132,11 @@ export class MemberLeg {
   sendBye(): void {
     const dialog = this.dialog;
     if (dialog === undefined) {
-      queueMicrotask(() => this.host.emit({ type: 'BYE_COMPLETED' }));
+      queueMicrotask(() => this.emit({ type: 'BYE_COMPLETED' }));
       return;
     }
     this.stopRetransmissions();
-    const completed = () => this.host.emit({ type: 'BYE_COMPLETED' });
+    const completed = () => this.emit({ type: 'BYE_COMPLETED' });
     this.inDialogDestination(dialog).then(({ destination, preloaded }) => {
       const bye = dialog.request('BYE', { via: this.signalling.via(destination.protocol), headers: [...preloaded, header('User-Agent', this.signalling.identity.server)] });
       this.signalling.layer.sendRequest(bye, destination, {
@@ -180,20 +186,20 @@ export class MemberLeg {
     refresh.respond(ok);
     if (!isInvite) return;
     const retransmission = new OkRetransmission(() => refresh.respond(ok), this.signalling.t1, this.signalling.t2);
-    this.retransmissions.set(cseqOf(request).seq, retransmission);
+    (this.retransmissions ??= new Map()).set(cseqOf(request).seq, retransmission);
     retransmission.start();
   }
 
   /** The ACK of a 2xx the CF sent in this dialog (a re-INVITE's): its retransmission stops. */
   receiveAck(ack: SipRequest): void {
     const seq = cseqOf(ack).seq;
-    this.retransmissions.get(seq)?.stop();
-    this.retransmissions.delete(seq);
+    this.retransmissions?.get(seq)?.stop();
+    this.retransmissions?.delete(seq);
   }
 
   stopRetransmissions(): void {
-    for (const retransmission of this.retransmissions.values()) retransmission.stop();
-    this.retransmissions.clear();
+    for (const retransmission of this.retransmissions?.values() ?? []) retransmission.stop();
+    this.retransmissions = undefined;
   }
 
   private buildInvite(effect: MemberInvite, target: Uri, preloaded: SipHeader[], destination: Destination): SipRequest {
@@ -225,43 +231,53 @@ export class MemberLeg {
     });
   }
 
-  private onInviteResponse(response: SipResponse): void {
+  /** A response to the member's INVITE. */
+  onResponse(response: SipResponse): void {
     if (response.status < 200) {
       this.provisional = true;
       if (this.cancelWanted) this.cancelNow();
       // RFC 3261 §8.1.3.2: 100 (Trying) is hop-by-hop; only the member's own 1xx tells the leg anything.
-      if (response.status > 100) this.host.emit({ type: 'MEMBER_PROVISIONAL' });
+      if (response.status > 100) this.emit({ type: 'MEMBER_PROVISIONAL' });
       return;
     }
     if (response.status >= 300) {
-      this.final = true;
-      this.host.emit({ type: 'MEMBER_REJECTED', status: response.status });
+      this.finalArrived();
+      this.emit({ type: 'MEMBER_REJECTED', status: response.status });
       return;
     }
     this.onSuccess(response);
   }
 
   private onSuccess(response: SipResponse): void {
-    const invite = this.invite;
-    if (invite === undefined) return;
-    const dialog = Dialog.asUac(invite, response);
     // RFC 3261 §13.2.2.4: "The UAC core MUST generate an ACK request for each 2xx": a retransmission
     // gets the same ACK again; a 2xx of another fork, or one for a leg already ended, gets its own
     // ACK and a BYE.
-    if (this.dialog !== undefined && dialog?.key === this.dialog.key) {
-      if (this.ackSent !== undefined) this.signalling.layer.sendAck(this.ackSent.ack, this.ackSent.destination);
+    if (this.dialog !== undefined && responseDialogKey(response) === this.dialog.key) {
+      if (this.ackSent !== undefined) this.signalling.layer.sendAckAgain(this.ackSent);
       return;
     }
-    if (dialog === undefined || this.dialog !== undefined || !this.host.isLive()) {
+    const invite = this.invite;
+    const dialog = invite === undefined ? undefined : Dialog.asUac(invite, response);
+    if (dialog === undefined || this.dialog !== undefined || !this.host.isLegLive(this.leg)) {
       endStrayDialog(this.signalling, response, invite, this.destination?.protocol ?? 'udp');
       return;
     }
-    this.final = true;
+    this.finalArrived();
     this.dialog = dialog;
-    this.host.dialogCreated(dialog);
+    this.host.legDialogCreated(this.leg, dialog);
     const sdp = response.body.length > 0 ? parseMsrpSdp(response.body) : undefined;
     this.answer = sdp?.ok === true ? sdp.media : null;
-    this.host.emit({ type: 'MEMBER_ACCEPTED', answer: this.answer });
+    this.emit({ type: 'MEMBER_ACCEPTED', answer: this.answer });
+  }
+
+  /** The INVITE has its final answer: no CANCEL can follow, and the dialog, if any, is built. */
+  private finalArrived(): void {
+    this.final = true;
+    this.invite = undefined;
+  }
+
+  private emit(event: MemberLegEvent): void {
+    this.host.emitToLeg(this.leg, event);
   }
 
   private cancelNow(): void {
@@ -274,10 +290,27 @@ export class MemberLeg {
     });
   }
 
+  /** The member's INVITE timed out (Timer B). */
+  onTimeout(): void {
+    this.failed('timeout');
+  }
+
+  onTransportError(): void {
+    this.failed('transport error');
+  }
+
+  /**
+   * The INVITE transaction is over. RFC 6026 §8.4: 2xx retransmissions, which get the ACK again,
+   * come only while it is "Accepted"; later ones are stray responses.
+   */
+  onTerminated(): void {
+    this.ackSent = undefined;
+  }
+
   private failed(why: string): void {
-    this.final = true;
+    this.finalArrived();
     this.signalling.logger.debug({ leg: this.leg, why }, 'member INVITE failed');
-    this.host.emit({ type: 'MEMBER_UNREACHABLE' });
+    this.emit({ type: 'MEMBER_UNREACHABLE' });
   }
 
   private async inDialogDestination(dialog: Dialog): Promise<{ destination: Destination; preloaded: SipHeader[] }> {
@@ -290,6 +323,6 @@ export class MemberLeg {
   // media with the setup role the member's answer left the CF in (RFC 6135 §4).
   private currentDescription(offer: MsrpMedia): Buffer {
     const setup = this.answer === null ? offer.setup : memberConnects(this.answer) ? 'passive' : 'active';
-    return Buffer.from(formatMsrpSdp({ ...offer, setup }, { sessionId: this.sdpSessionId, version: 1 }));
+    return textBody(formatMsrpSdp({ ...offer, setup }, { sessionId: this.sdpSessionId, version: 1 }));
   }
 }

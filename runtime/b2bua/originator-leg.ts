@@ -13,7 +13,7 @@ import { formatNameAddr } from '../sip/headers/name-addr.ts';
 import { formatSessionExpires } from '../sip/headers/session-expires.ts';
 import { formatWarning } from '../sip/headers/warning.ts';
 import { newTag } from '../sip/ids.ts';
-import { header, type SipHeader, type SipRequest, type SipResponse } from '../sip/message.ts';
+import { header, textBody, type SipHeader, type SipRequest, type SipResponse } from '../sip/message.ts';
 import type { ServerTransaction } from '../sip/transaction-layer.ts';
 import { cseqOf } from '../sip/transaction-keys.ts';
 import { OkRetransmission } from './ok-retransmission.ts';
@@ -57,7 +57,7 @@ export class OriginatorLeg {
     const request = this.invite.request;
     const localTag = newTag();
     this.sessionTimer = answer.sessionTimer;
-    this.answerBody = Buffer.from(formatMsrpSdp(answer.answer, { sessionId: String(randomInt(1, 2 ** 47)), version: 1 }));
+    this.answerBody = textBody(formatMsrpSdp(answer.answer, { sessionId: String(randomInt(1, 2 ** 47)), version: 1 }));
     const headers: SipHeader[] = [
       // RFC 3261 §12.1.1: "the UAS MUST copy all Record-Route header field values from the request into the response".
       ...request.headers.filter((h) => h.key === 'record-route'),

@@ -24,7 +24,9 @@ export function serializeMessage(message: SipMessage): Buffer {
   }
   head += `Content-Length: ${message.body.length}\r\n\r\n`;
   const headLength = Buffer.byteLength(head, 'utf8');
-  const out = Buffer.allocUnsafe(headLength + message.body.length);
+  // Memory of its own, not a slice of Node's shared 8 KB pool: the bytes of a message may be kept
+  // for a retransmission or a session's length, and a kept slice keeps its whole slab alive.
+  const out = Buffer.allocUnsafeSlow(headLength + message.body.length);
   out.write(head, 0, headLength, 'utf8');
   message.body.copy(out, headLength);
   return out;

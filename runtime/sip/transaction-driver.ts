@@ -1,86 +1,143 @@
 /**
- * Runs one transaction machine of `machines/transactions/` on the clock: it arms and disarms the
- * timers the machine asks for (`startTimer`/`cancelTimer`), turns each expiry into the machine's
- * `TIMER_X` event, and hands every other effect to the transaction that owns it. This is the only
- * place a transaction touches `setTimeout`, so a cheaper engine can replace the actor behind the
- * same two calls (`send`, `stop`) if a benchmark points here.
+ * Runs one transaction machine of `machines/transactions/` on the clock: it walks the machine's
+ * shared step graph (`transaction-steps.ts`), arms and disarms the timers the machine asks for
+ * (`startTimer`/`cancelTimer`), turns each expiry into the machine's `TIMER_X` event and each
+ * failed transmission into its `TRANSPORT_ERROR`, and hands every other effect to the transaction
+ * that owns it. This is the only place a transaction touches `setTimeout`.
  */
-import { createActor, type Actor, type AnyStateMachine } from 'xstate';
 import type { TransactionEffect } from '../../machines/transactions/effects.ts';
 import type { TransactionEvent } from '../../machines/transactions/events.ts';
-import type { TransactionInput } from '../../machines/transactions/transaction-setup.ts';
 import type { TimerName } from '../../machines/transactions/timers.ts';
+import type { Configuration, Step, StepGraph } from './transaction-steps.ts';
 
-export type EffectHandler = (effect: Exclude<TransactionEffect, { type: 'startTimer' | 'cancelTimer' }>) => void;
+/** The transaction that owns the driver: it performs every effect but the timers. */
+export interface EffectPerformer {
+  perform(effect: Exclude<TransactionEffect, { type: 'startTimer' | 'cancelTimer' }>): void;
+}
 
 export class TransactionDriver {
-  private readonly actor: Actor<AnyStateMachine>;
-  private readonly timers = new Map<TimerName, NodeJS.Timeout>();
+  private at: Configuration | undefined;
+  /** Made on the first timer: thousands of transactions linger at once, most with one timer or none. */
+  private timers: Map<TimerName, NodeJS.Timeout> | undefined;
   private stopped = false;
-  private starting: TransactionEffect[] | undefined;
+  /**
+   * Events sent while a step's effects are being performed (a TU answering from `passToTU`) wait
+   * until all of them are, as an actor's mailbox makes them wait.
+   */
+  private processing = false;
+  private queue: TransactionEvent[] | undefined;
 
-  constructor(machine: AnyStateMachine, input: TransactionInput, private readonly onEffect: EffectHandler) {
-    this.actor = createActor(machine, { input });
-    this.actor.on('*', (effect: TransactionEffect) => {
-      if (this.starting === undefined) this.perform(effect);
-      else this.starting.push(effect);
-    });
-  }
+  constructor(
+    private readonly graph: StepGraph,
+    private readonly owner: EffectPerformer,
+  ) {}
 
   /**
-   * Starts the machine, which runs the entry actions of its initial state (RFC 3261 §17: the first
-   * transmission, or the request passed to the TU). Their effects are performed once the actor
-   * runs: an actor queues what it is sent while it starts, so a TU answering at once from
-   * `passToTU` would otherwise have its response overtaken by whatever it did next.
+   * Enters the initial state, whose entry actions are the first transmission or the request passed
+   * to the TU. A TU answering at once from `passToTU` (the 200 to a CANCEL) is taken at once, before
+   * whatever the TU does next, as a started actor would take it.
    */
   start(): void {
-    const effects: TransactionEffect[] = [];
-    this.starting = effects;
-    this.actor.start();
-    this.starting = undefined;
-    for (const effect of effects) this.perform(effect);
+    this.take(this.graph.initial);
   }
 
   /** Delivers `event` unless the transaction is over: late input for a destroyed transaction is dropped. */
   send(event: TransactionEvent): void {
-    if (!this.stopped) this.actor.send(event);
+    if (this.stopped) return;
+    if (this.processing) (this.queue ??= []).push(event);
+    else this.run(event);
+  }
+
+  /**
+   * Hands a message to the transport: a failure, at once or when the send settles, is the
+   * transaction's TRANSPORT_ERROR (RFC 3261 §17.1.4, §17.2.4), taken after the step under way;
+   * `failed` is told first (to log it).
+   */
+  transmit(send: () => Promise<void>, failed: (error: unknown) => void): void {
+    let sent: Promise<void>;
+    try {
+      sent = send();
+    } catch (error) {
+      sent = Promise.reject(error);
+    }
+    sent.catch((error: unknown) => {
+      failed(error);
+      this.send(TRANSPORT_ERROR);
+    });
   }
 
   /** Destroys the transaction at once (the layer is closing): its timers are disarmed and nothing more is emitted. */
   stop(): void {
     this.stopped = true;
     this.disarmAll();
-    this.actor.stop();
   }
 
-  private perform(effect: TransactionEffect): void {
+  /** Takes `first`, then whatever was sent meanwhile, one step at a time. */
+  private run(first: TransactionEvent): void {
+    this.processing = true;
+    try {
+      this.take(this.stepFor(first));
+      for (let next = this.queue?.shift(); next !== undefined && !this.stopped; next = this.queue?.shift()) this.take(this.stepFor(next));
+    } finally {
+      this.processing = false;
+      this.queue = undefined;
+    }
+  }
+
+  private stepFor(event: TransactionEvent): Step | undefined {
+    const from = this.at;
+    return from === undefined || from.final ? undefined : this.graph.next(from, event);
+  }
+
+  private take(step: Step | undefined): void {
+    if (step === undefined) return;
+    this.at = step.to;
+    for (const effect of step.effects) this.handle(effect);
+  }
+
+  /** Arms and disarms timers here; hands every other effect to the owner. */
+  private handle(effect: TransactionEffect): void {
     switch (effect.type) {
       case 'startTimer': {
-        clearTimeout(this.timers.get(effect.timer));
-        const event = { type: `TIMER_${effect.timer}` } as TransactionEvent;
-        this.timers.set(effect.timer, setTimeout(() => {
-          this.timers.delete(effect.timer);
-          this.send(event);
-        }, effect.ms));
+        const timers = (this.timers ??= new Map());
+        clearTimeout(timers.get(effect.timer));
+        timers.set(effect.timer, setTimeout(expire, effect.ms, this, effect.timer));
         return;
       }
       case 'cancelTimer':
-        clearTimeout(this.timers.get(effect.timer));
-        this.timers.delete(effect.timer);
+        clearTimeout(this.timers?.get(effect.timer));
+        this.timers?.delete(effect.timer);
         return;
       case 'terminated':
         // RFC 3261 §17.1.1.2 and others: "MUST be destroyed the instant it enters the Terminated state".
         this.stopped = true;
         this.disarmAll();
-        this.onEffect(effect);
+        this.owner.perform(effect);
         return;
       default:
-        this.onEffect(effect);
+        this.owner.perform(effect);
     }
   }
 
-  private disarmAll(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+  /** Timer `timer` fired: it is no longer armed, and the machine gets its `TIMER_X`. */
+  expired(timer: TimerName): void {
+    this.timers?.delete(timer);
+    this.send(TIMER_EVENTS[timer]);
   }
+
+  private disarmAll(): void {
+    for (const timer of this.timers?.values() ?? []) clearTimeout(timer);
+    this.timers = undefined;
+  }
+}
+
+/** One event per timer, shared: a closure and an event per armed timer would linger with it. */
+const TIMER_EVENTS = Object.fromEntries(
+  (['A', 'B', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M'] as const).map((timer) => [timer, Object.freeze({ type: `TIMER_${timer}` })]),
+) as Record<TimerName, TransactionEvent>;
+
+const TRANSPORT_ERROR: TransactionEvent = Object.freeze({ type: 'TRANSPORT_ERROR' });
+
+function expire(driver: TransactionDriver, timer: TimerName): void {
+  driver.expired(timer);
 }

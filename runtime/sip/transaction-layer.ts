@@ -6,17 +6,18 @@
  */
 import type { BaseTimers } from '../../machines/transactions/timers.ts';
 import { createResponse } from './builders.ts';
-import { ClientTransactionRunner, type ClientTransaction, type ClientTransactionHandlers } from './client-transaction.ts';
+import { ClientTransactionRunner, type ClientTransactionHandlers } from './client-transaction.ts';
 import { MAGIC_COOKIE, newBranch } from './ids.ts';
 import type { SipMessage, SipRequest, SipResponse } from './message.ts';
 import { ServerTransactionRunner, type ServerTransaction } from './server-transaction.ts';
 import { clientKey, responseKey, serverKey, topVia } from './transaction-keys.ts';
+import { TransactionGraphs } from './transaction-steps.ts';
 import { viaBranch } from './headers/via.ts';
-import type { SipTransport } from './transport.ts';
+import { prepare, type Outgoing, type SipTransport } from './transport.ts';
 import type { Destination, MessageSource, TransportLogger } from './transport-types.ts';
 
 export type { ServerTransaction } from './server-transaction.ts';
-export type { ClientTransaction, ClientTransactionHandlers } from './client-transaction.ts';
+export type { ClientTransactionHandlers } from './client-transaction.ts';
 
 /** The transaction user (RFC 3261 §5): the CF's session host. */
 export interface TransactionUser {
@@ -51,13 +52,13 @@ export interface TransactionStats {
 export class TransactionLayer {
   private readonly servers = new Map<string, ServerTransactionRunner>();
   private readonly clients = new Map<string, ClientTransactionRunner>();
-  private readonly timers: BaseTimers;
+  private readonly graphs: TransactionGraphs;
   private readonly logger: TransportLogger;
   private user: TransactionUser | undefined;
   private created = 0;
 
   private readonly serverHost = {
-    sendResponse: (response: SipResponse, source: MessageSource) => this.transport.sendResponse(response, source),
+    send: (outgoing: Outgoing) => this.transport.sendPrepared(outgoing),
     deliverRequest: (transaction: ServerTransaction) => this.deliver(transaction),
     deliverAck: (ack: SipRequest, source: MessageSource) => this.tu.onAck(ack, source),
     forget: (key: string) => this.servers.delete(key),
@@ -65,7 +66,7 @@ export class TransactionLayer {
   };
 
   private readonly clientHost = {
-    send: (message: SipMessage, destination: Destination) => this.transport.send(message, destination),
+    send: (outgoing: Outgoing) => this.transport.sendPrepared(outgoing),
     forget: (key: string) => this.clients.delete(key),
     debug: (context: object, message: string) => this.logger.debug(context, message),
   };
@@ -74,7 +75,7 @@ export class TransactionLayer {
     readonly transport: SipTransport,
     options: TransactionLayerOptions = {},
   ) {
-    this.timers = options.timers ?? {};
+    this.graphs = new TransactionGraphs(options.timers ?? {});
     this.logger = options.logger ?? { warn: () => undefined, debug: () => undefined };
     transport.on('message', (message, source) => this.receive(message, source));
   }
@@ -92,21 +93,37 @@ export class TransactionLayer {
    * Starts a client transaction for `request` (anything but ACK), whose top Via must carry a
    * magic-cookie branch (see `newBranch`): the request is sent at once and retransmitted per its machine.
    */
-  sendRequest(request: SipRequest, destination: Destination, handlers: ClientTransactionHandlers): ClientTransaction {
+  sendRequest(request: SipRequest, destination: Destination, handlers: ClientTransactionHandlers): void {
     const via = topVia(request);
     const branch = via === undefined ? undefined : viaBranch(via);
     if (branch === undefined || !branch.startsWith(MAGIC_COOKIE)) throw new TypeError(`${request.method} has no top Via with a ${MAGIC_COOKIE} branch`);
     const key = clientKey(branch, request.method);
-    const transaction = new ClientTransactionRunner(key, request, destination, this.timers, handlers, this.clientHost);
+    const transaction = new ClientTransactionRunner(key, request, destination, this.graphs, handlers, this.clientHost);
     this.clients.set(key, transaction);
     this.created++;
     transaction.start();
-    return transaction;
   }
 
-  /** RFC 3261 §17.1.1.3: the ACK of a 2xx is no transaction; it goes straight to the transport. */
-  sendAck(ack: SipRequest, destination: Destination): void {
-    this.transport.send(ack, destination).catch((error: unknown) => this.logger.debug({ err: error }, 'ACK not sent'));
+  /**
+   * RFC 3261 §17.1.1.3: the ACK of a 2xx is no transaction; it goes straight to the transport.
+   * Returns it as sent, for the UAC core to send again for each retransmission of the 2xx
+   * (§13.2.2.4) with `sendAckAgain`; undefined when it cannot be serialized.
+   */
+  sendAck(ack: SipRequest, destination: Destination): Outgoing | undefined {
+    let outgoing: Outgoing;
+    try {
+      outgoing = prepare(ack, destination);
+    } catch (error) {
+      this.logger.debug({ err: error }, 'ACK not sent');
+      return undefined;
+    }
+    this.sendAckAgain(outgoing);
+    return outgoing;
+  }
+
+  /** Sends an ACK that went out before (see `sendAck`) once more, as it was. */
+  sendAckAgain(outgoing: Outgoing): void {
+    this.transport.sendPrepared(outgoing).catch((error: unknown) => this.logger.debug({ err: error }, 'ACK not sent'));
   }
 
   /** A fresh branch for a request's Via (RFC 3261 §8.1.1.7). */
@@ -153,7 +170,7 @@ export class TransactionLayer {
       existing.receiveRetransmission();
       return;
     }
-    const transaction = new ServerTransactionRunner(key, request, source, this.timers, this.serverHost);
+    const transaction = new ServerTransactionRunner(key, request, source, this.graphs, this.serverHost);
     this.servers.set(key, transaction);
     this.created++;
     transaction.start();

@@ -101,22 +101,18 @@ export class SipTransport extends EventEmitter<TransportEvents> {
 
   /** Sends `message` to `destination`; every failure rejects with `TransportError` (§18.4). */
   async send(message: SipMessage, destination: Destination): Promise<void> {
-    let bytes: Buffer;
-    try {
-      bytes = serializeMessage(message);
-    } catch (error) {
-      throw new TransportError('message cannot be serialized', { cause: error });
-    }
-    if (destination.protocol === 'udp') await this.udp.send(bytes, destination.address, destination.port);
-    else await this.tcp.send(bytes, destination);
+    await this.sendPrepared(prepare(message, destination));
   }
 
   /** Sends `response` where RFC 3261 §18.2.2 says, given the source of the request it answers. */
   async sendResponse(response: SipResponse, requestSource?: MessageSource): Promise<void> {
-    const top = getHeaderValues(response, 'via')[0];
-    const via = top === undefined ? undefined : parseVia(top);
-    if (via === undefined || !via.ok) throw new TransportError('response has no usable top Via');
-    await this.send(response, responseDestination(via.value, requestSource));
+    await this.sendPrepared(prepareResponse(response, requestSource));
+  }
+
+  /** Sends a message prepared earlier (`prepare`, `prepareResponse`) as it is: a retransmission. */
+  async sendPrepared({ bytes, destination }: Outgoing): Promise<void> {
+    if (destination.protocol === 'udp') await this.udp.send(bytes, destination.address, destination.port);
+    else await this.tcp.send(bytes, destination);
   }
 
   /** Closes both sockets and every connection; calling it again returns the same promise. */
@@ -128,6 +124,32 @@ export class SipTransport extends EventEmitter<TransportEvents> {
   private deliver(message: SipMessage, source: MessageSource): void {
     this.emit('message', message.kind === 'request' ? stampReceived(message, source) : message, source);
   }
+}
+
+/**
+ * A message serialized for its destination, for a sender that may send it again unchanged (a
+ * transaction's retransmissions, the ACK of every retransmitted 2xx) without keeping the message.
+ */
+export interface Outgoing {
+  readonly bytes: Buffer;
+  readonly destination: Destination;
+}
+
+/** `message` serialized for `destination`; throws `TransportError` when it cannot be serialized. */
+export function prepare(message: SipMessage, destination: Destination): Outgoing {
+  try {
+    return { bytes: serializeMessage(message), destination };
+  } catch (error) {
+    throw new TransportError('message cannot be serialized', { cause: error });
+  }
+}
+
+/** `response` serialized for where RFC 3261 §18.2.2 sends it, given the source of the request it answers. */
+export function prepareResponse(response: SipResponse, requestSource?: MessageSource): Outgoing {
+  const top = getHeaderValues(response, 'via')[0];
+  const via = top === undefined ? undefined : parseVia(top);
+  if (via === undefined || !via.ok) throw new TransportError('response has no usable top Via');
+  return prepare(response, responseDestination(via.value, requestSource));
 }
 
 function checkOptions(options: TransportOptions): TransportLimits {
