@@ -23,7 +23,7 @@ import type { ServerTransaction, TransactionUser } from './sip/transaction-layer
 import { cseqOf } from './sip/transaction-keys.ts';
 import type { MessageSource } from './sip/transport-types.ts';
 import type { TimerScheduler } from './timers.ts';
-import type { GroupFetchResult } from './xdm/xcap-client.ts';
+import type { GroupSource } from './xdm/xcap-client.ts';
 
 /** RFC 3261 §8.2.2.3: the option tags the CF supports (RFC 4028 session timers). */
 const SUPPORTED_OPTIONS = new Set(['timer']);
@@ -31,7 +31,7 @@ const SUPPORTED_OPTIONS = new Set(['timer']);
 export interface SessionHostOptions {
   readonly signalling: Signalling;
   readonly policy: CfPolicy;
-  readonly xdms: { fetchGroup(groupUri: string): Promise<GroupFetchResult> };
+  readonly xdms: GroupSource;
   readonly relay: MediaRelay;
   readonly scheduler: TimerScheduler;
   readonly logger: Logger;

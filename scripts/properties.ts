@@ -1,19 +1,21 @@
 /**
- * `npm run properties -- --runs N [--seed S [--path P]] [files…]`: runs the properties of
+ * `npm run properties -- --runs N [--seed S [--path P [--replay-path R]]] [files…]`: runs the properties of
  * `properties/` with N cases each (default 1,000, the CI count) from seed S, for longer soaks than
  * CI affords or to replay a failure (seed and path as fast-check printed them; name the file of
- * the failing property). The values reach the properties through the environment
+ * the failing property; a session property also wants the `replayPath` its counterexample
+ * prints, to rebuild the same shrunk commands). The values reach the properties through the environment
  * (`properties/support/runs.ts`).
  *
  * @example npm run properties -- --runs 20000
  * @example npm run properties -- --seed=-1277018637 --path=2:0:0:0:0:0 session-member-requests (a negative seed needs the `=` form)
+ * @example npm run properties -- --seed=221529033 --path=3:0:0:0:0:0:1:1:1:1:1:1:0 --replay-path=GAJAC:K session-runtime
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { DEFAULT_RUNS, PATH_VARIABLE, RUNS_VARIABLE, SEED_VARIABLE } from '../properties/support/runs.ts';
+import { DEFAULT_RUNS, PATH_VARIABLE, REPLAY_PATH_VARIABLE, RUNS_VARIABLE, SEED_VARIABLE } from '../properties/support/runs.ts';
 
 const { values, positionals } = parseArgs({
-  options: { runs: { type: 'string', default: String(DEFAULT_RUNS) }, seed: { type: 'string' }, path: { type: 'string' } },
+  options: { runs: { type: 'string', default: String(DEFAULT_RUNS) }, seed: { type: 'string' }, path: { type: 'string' }, 'replay-path': { type: 'string' } },
   allowPositionals: true,
 });
 
@@ -33,6 +35,13 @@ if (values.path !== undefined) {
     process.exit(2);
   }
   env[PATH_VARIABLE] = values.path;
+}
+if (values['replay-path'] !== undefined) {
+  if (values.path === undefined) {
+    console.error('--replay-path rebuilds the commands of a counterexample: pass its --seed and --path too');
+    process.exit(2);
+  }
+  env[REPLAY_PATH_VARIABLE] = values['replay-path'];
 }
 const filters = positionals.length > 0 ? positionals.map((p) => `properties/${p}`) : ['properties'];
 

@@ -12,6 +12,16 @@ export const RUNS_VARIABLE = 'CPM_PROPERTY_RUNS';
 export const SEED_VARIABLE = 'CPM_PROPERTY_SEED';
 /** A failure's `path`: with its seed, replays that counterexample at once (select its property alone). */
 export const PATH_VARIABLE = 'CPM_PROPERTY_PATH';
+/**
+ * A failure's `replayPath` (printed inside its counterexample): the shrunk commands are rebuilt
+ * from it, since fast-check's `fc.commands` does not replay them from the seed and path alone.
+ */
+export const REPLAY_PATH_VARIABLE = 'CPM_PROPERTY_REPLAY_PATH';
+
+/** The commands' replay path of a failure to replay, when one was given. */
+export function commandsReplayPath(): string | undefined {
+  return process.env[REPLAY_PATH_VARIABLE] || undefined;
+}
 
 function integerVariable(name: string): number | undefined {
   const text = process.env[name];

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import type { CfFactory } from './cf-under-test.ts';
 import { worldCommand } from './commands.ts';
 import { machineExecutor } from './machine-executor.ts';
-import { DEFAULT_RUNS, runParameters } from './runs.ts';
+import { commandsReplayPath, DEFAULT_RUNS, runParameters } from './runs.ts';
 import { settle, type Settled } from './settle.ts';
 import type { WorldAction } from './world-actions.ts';
 import { World, type Scenario } from './world.ts';
@@ -38,7 +38,7 @@ export async function assertSessionProperty(
   const property = fc.asyncProperty(
     scenarios,
     fc.scheduler(),
-    fc.commands([worldCommand], { maxCommands: MAX_COMMANDS, size: 'max' }),
+    fc.commands([worldCommand], { maxCommands: MAX_COMMANDS, size: 'max', replayPath: commandsReplayPath() }),
     async (scenario, scheduler, commands) => {
       const world = new World(scenario, executor, (label, arrive) => {
         scheduler.scheduleSequence([{ label, builder: arrive }]);

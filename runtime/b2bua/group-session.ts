@@ -18,7 +18,7 @@ import { newTag } from '../sip/ids.ts';
 import type { SipHeader, SipRequest } from '../sip/message.ts';
 import type { ServerTransaction } from '../sip/transaction-layer.ts';
 import { SessionTimers, type TimerScheduler } from '../timers.ts';
-import type { GroupFetchResult } from '../xdm/xcap-client.ts';
+import type { GroupFetchResult, GroupSource } from '../xdm/xcap-client.ts';
 import { MemberLeg, type MemberLegHost } from './member-leg.ts';
 import { OriginatorLeg } from './originator-leg.ts';
 import type { Signalling } from './signalling.ts';
@@ -35,7 +35,7 @@ export interface SessionRegistry {
 export interface SessionDependencies {
   readonly signalling: Signalling;
   readonly policy: CfPolicy;
-  readonly xdms: { fetchGroup(groupUri: string): Promise<GroupFetchResult> };
+  readonly xdms: GroupSource;
   readonly relay: MediaRelay;
   readonly scheduler: TimerScheduler;
   readonly registry: SessionRegistry;
@@ -62,6 +62,8 @@ export class GroupSession implements MemberLegHost, MediaEvents {
   private readonly sessionLog: SessionLog;
   private readonly focus: FocusMedia;
   private media: MediaSession | null = null;
+  /** The group fetch in flight: a session released before the XDMS answers (CANCEL, SHUTDOWN) abandons it. */
+  private groupFetch: AbortController | null = null;
   private ended = false;
 
   constructor(
@@ -197,9 +199,15 @@ export class GroupSession implements MemberLegHost, MediaEvents {
   private dispatch(effect: CfEffect): void {
     switch (effect.type) {
       case 'xdm.fetchGroupDocument':
-        this.deps.xdms.fetchGroup(effect.groupUri).then(
-          (result) => this.send(groupDocumentEvent(result)),
+        this.groupFetch = new AbortController();
+        this.deps.xdms.fetchGroup(effect.groupUri, this.groupFetch.signal).then(
+          (result) => {
+            this.groupFetch = null;
+            this.send(groupDocumentEvent(result));
+          },
           (error: unknown) => {
+            this.groupFetch = null;
+            if (this.ended) return;
             this.log.error({ err: error }, 'XCAP client failed');
             this.send({ type: 'GROUP_DOCUMENT_UNAVAILABLE', status: 500, retryAfter: null });
           },
@@ -287,6 +295,7 @@ export class GroupSession implements MemberLegHost, MediaEvents {
     if (this.ended) return;
     this.ended = true;
     this.timers.clear();
+    this.groupFetch?.abort();
     this.originator.stopRetransmissions();
     for (const leg of this.legs.values()) leg.stopRetransmissions();
     this.media?.release();

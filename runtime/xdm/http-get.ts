@@ -27,6 +27,8 @@ export interface GetOptions {
   readonly maxBodyBytes: number;
   /** Whether the body of a response with this status is read; any other is discarded unread. */
   readonly readsBodyOf: (status: number) => boolean;
+  /** Abandons the exchange: the promise rejects with the signal's reason and the connection is dropped. */
+  readonly signal?: AbortSignal;
 }
 
 /** The deadline passed: its `name` is `TimeoutError`, as for an aborted `fetch`. */
@@ -39,7 +41,7 @@ export class HttpGetter {
   private readonly http = new HttpAgent({ keepAlive: true });
   private readonly https = new HttpsAgent({ keepAlive: true });
 
-  /** Rejects with `DeadlineError` after `timeoutMs`, or with the socket's error (ECONNREFUSED...). */
+  /** Rejects with `DeadlineError` after `timeoutMs`, with an `AbortError` once `signal` aborts, or with the socket's error (ECONNREFUSED...). */
   get(url: URL, options: GetOptions): Promise<HttpReply> {
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -52,7 +54,7 @@ export class HttpGetter {
       };
       const fail = (error: Error): void => settle(() => reject(timedOut ? new DeadlineError(`no complete answer within ${options.timeoutMs} ms`) : error));
       const secure = url.protocol === 'https:';
-      const request = (secure ? httpsRequest : httpRequest)(url, { agent: secure ? this.https : this.http, headers: options.headers });
+      const request = (secure ? httpsRequest : httpRequest)(url, { agent: secure ? this.https : this.http, headers: options.headers, ...(options.signal ? { signal: options.signal } : {}) });
       const deadline = setTimeout(() => {
         timedOut = true;
         request.destroy();

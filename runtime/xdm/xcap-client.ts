@@ -24,6 +24,11 @@ export type GroupFetchResult =
    */
   | { kind: 'failed'; reason: string; sipStatus: 500 | 503; retryAfter?: number };
 
+/** Where a session reads its group from; `signal` abandons the fetch once nobody waits for it. */
+export interface GroupSource {
+  fetchGroup(groupUri: string, signal?: AbortSignal): Promise<GroupFetchResult>;
+}
+
 export interface XcapClientOptions {
   /** The XCAP root URI (RFC 4825 §6.1), e.g. `http://127.0.0.1:8080/`. */
   baseUrl: string;
@@ -56,7 +61,7 @@ interface CachedGroup {
  * const result = await xdms.fetchGroup('sip:friends@cpm.example.net');
  * if (result.kind === 'failed') respond(result.sipStatus, { retryAfter: result.retryAfter });
  */
-export class XcapClient {
+export class XcapClient implements GroupSource {
   private readonly root: URL;
   private readonly timeoutMs: number;
   private readonly defaultRetryAfterSeconds: number;
@@ -76,8 +81,11 @@ export class XcapClient {
     this.now = options.now ?? Date.now;
   }
 
-  /** The group's document, from the cache while fresh, else from the XDMS (conditionally if cached). */
-  async fetchGroup(groupUri: string): Promise<GroupFetchResult> {
+  /**
+   * The group's document, from the cache while fresh, else from the XDMS (conditionally if cached).
+   * Rejects only when `signal` aborts: the caller has gone, so no result is made up for it.
+   */
+  async fetchGroup(groupUri: string, signal?: AbortSignal): Promise<GroupFetchResult> {
     const cached = this.cache.get(groupUri);
     // RFC 9111 §4.2: a fresh stored response is used without contacting the origin.
     if (cached !== undefined && this.now() < cached.freshUntilMs) {
@@ -95,8 +103,10 @@ export class XcapClient {
         timeoutMs: this.timeoutMs,
         maxBodyBytes: this.maxDocumentBytes,
         readsBodyOf: (status) => status === 200,
+        ...(signal ? { signal } : {}),
       });
     } catch (err) {
+      if (signal?.aborted) throw err;
       const timedOut = err instanceof Error && err.name === 'TimeoutError';
       return this.unavailable(
         timedOut ? `the XDMS did not answer within ${this.timeoutMs} ms` : `the XDMS is unreachable: ${describe(err)}`,

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CPM_LARGE_MESSAGE_ICSI } from '../../machines/group.ts';
 import { startTestCf, type TestCf } from '../support/cf-harness.ts';
 import { SENDER } from '../support/groups.ts';
+import { startHeldXdms } from '../support/held-xdms.ts';
 import { originatorOfferSdp } from '../support/originator.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { callId, rawRequest, WirePeer, type Received } from '../support/wire-peer.ts';
 import type { Transport } from '../support/sip-peer.ts';
 
@@ -121,6 +123,30 @@ describe('INV-1 with P-Asserted-Identity from an untrusted hop (open question 3)
     } finally {
       peer.close();
       await cf.close();
+    }
+  });
+});
+
+describe('a CANCEL while the CF waits for the group (open question 8)', () => {
+  it('answers 487, and the session it releases abandons its XCAP request', async () => {
+    const xdms = await startHeldXdms();
+    // A deadline far beyond the test's waits: only the release can close the request in time.
+    const cf = await startTestCf(groups, { xdmsUrl: xdms.url, xdmsTimeoutMs: 60_000 });
+    const peer = await WirePeer.open('udp', cf.cf.sipPort);
+    try {
+      const id = callId();
+      peer.send(rawRequest({ method: 'INVITE', uri: FRIENDS, peer, callId: id, headers: [`Contact: <sip:sender@${peer.sentBy}>`, `P-Asserted-Identity: <${SENDER}>`, `User-Agent: ${UA}`, 'Content-Type: application/sdp'], body: originatorOfferSdp() }));
+      await waitFor(() => xdms.held === 1 || undefined, 'the XCAP GET of the group', 3000);
+      peer.send(rawRequest({ method: 'CANCEL', uri: FRIENDS, peer, callId: id }));
+      expect((await peer.finalResponse(id, 'CANCEL')).status).toBe(200);
+      expect((await peer.finalResponse(id)).status).toBe(487);
+      // Left open, the request would hold a connection and a deadline timer until the XDMS answered.
+      await waitFor(() => xdms.abandoned === 1 || undefined, 'the XCAP request abandoned', 3000);
+      expect(xdms.held).toBe(0);
+    } finally {
+      peer.close();
+      await cf.close();
+      await xdms.close();
     }
   });
 });

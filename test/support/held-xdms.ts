@@ -26,6 +26,8 @@ export interface HeldXdms {
   answer(answer: XdmsAnswer): Promise<void>;
   /** GETs received and not answered yet. */
   readonly held: number;
+  /** GETs the client gave up on (closed their connection) before they were answered. */
+  readonly abandoned: number;
   /** Answers every GET still held with 404, so none lingers. */
   release(): void;
   close(): Promise<void>;
@@ -34,9 +36,15 @@ export interface HeldXdms {
 export async function startHeldXdms(): Promise<HeldXdms> {
   const held: ServerResponse[] = [];
   let received = 0;
+  let abandoned = 0;
   const server = createServer((_request, response) => {
     received++;
     held.push(response);
+    response.once('close', () => {
+      if (response.writableEnded) return;
+      abandoned++;
+      held.splice(held.indexOf(response), 1);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const send = (response: ServerResponse, answer: XdmsAnswer): void => {
@@ -52,6 +60,9 @@ export async function startHeldXdms(): Promise<HeldXdms> {
     },
     get held() {
       return held.length;
+    },
+    get abandoned() {
+      return abandoned;
     },
     answer: async (answer) => {
       const response = await waitFor(() => held.shift(), 'an XCAP request', 3000);

@@ -162,6 +162,14 @@ describe('XcapClient when the XDMS misbehaves', () => {
     expect(result).toMatchObject({ kind: 'failed', sipStatus: 503, retryAfter: 10, reason: expect.stringMatching(/200 ms/) });
   });
 
+  it('rejects at once when its caller aborts, instead of answering for a session that is gone', async () => {
+    server = await serveSilence();
+    const abandon = new AbortController();
+    const pending = new XcapClient({ baseUrl: server.url, timeoutMs: 60_000 }).fetchGroup(FRIENDS, abandon.signal);
+    abandon.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('fails with 503 when nothing listens at the XDMS address', async () => {
     const closed = await serveSilence();
     await closed.close();
