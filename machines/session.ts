@@ -9,7 +9,7 @@
  * The runtime talks to this actor only: it sends the events below and performs the effects that
  * this actor and its children emit (`CfEffect`).
  */
-import { assign, emit, enqueueActions, sendParent, sendTo, setup, type DoneActorEvent } from 'xstate';
+import { assign, emit, enqueueActions, sendParent, sendTo, setup, stopChild, type DoneActorEvent } from 'xstate';
 import { ackMachine } from './ack.ts';
 import { byeMachine, type EndingCause } from './bye.ts';
 import { cancelTimer, follows, realises, startTimer, type CfEffect, type TimerName } from './effects.ts';
@@ -130,6 +130,12 @@ export const sessionMachine = setup({
       enqueue.sendTo('invite', event);
     }),
     handToInviteBlock: sendTo('invite', ({ event }) => event as InviteEvent),
+    // A block leaves the session's children with the state that runs it: the INVITE and first-200-OK
+    // blocks have finished by then, and an ACK block still waiting (BYE before ACK) waits for nothing
+    // more. Nothing reads a block later; an established session would keep the three (~7 KB) for life.
+    stopInviteBlock: stopChild('invite'),
+    stopFirstOkBlock: stopChild('firstOk'),
+    stopAckBlock: stopChild('ack'),
     recordInviteOutcome: assign(({ event }) => {
       const output = inviteOutput(event);
       return output.outcome === 'proceed'
@@ -270,6 +276,7 @@ export const sessionMachine = setup({
     handlingInvite: {
       description: 'The INVITE block checks the request (INV-1 … INV-9).',
       meta: realises('INV-1', 'INV-2', 'INV-4', 'INV-5', 'INV-6', 'INV-7', 'INV-8', 'INV-9'),
+      exit: 'stopInviteBlock',
       on: {
         GROUP_DOCUMENT_FOUND: { actions: 'handToInviteBlock', meta: realises('INV-9') },
         GROUP_DOCUMENT_NOT_FOUND: { actions: 'handToInviteBlock', meta: realises('INV-1') },
@@ -320,6 +327,7 @@ export const sessionMachine = setup({
     answering: {
       description: 'OK-1 … OK-7: the first-200-OK block composes and sends the 200 OK.',
       meta: realises('OK-1', 'OK-2', 'OK-3', 'OK-4', 'OK-5', 'OK-6', 'OK-7'),
+      exit: 'stopFirstOkBlock',
       on: { 'xstate.done.actor.firstOk': { target: 'dialog', meta: realises('OK-7') } },
     },
     dialog: {
@@ -333,7 +341,7 @@ export const sessionMachine = setup({
           description: "The ACK block waits for the originator's ACK (ACK-1); the 200 OK is retransmitted meanwhile, for 64*T1 at most (RFC 3261 §13.3.1.4).",
           meta: realises('ACK-1', 'OK-7'),
           entry: ['runAckBlock', 'startAckTimer'],
-          exit: 'cancelAckTimer',
+          exit: ['cancelAckTimer', 'stopAckBlock'],
           on: {
             ACK: { actions: 'handToAckBlock', meta: realises('ACK-1') },
             // RFC 3261 §13.3.1.4: "If the server retransmits the 2xx response for 64*T1 seconds

@@ -5,6 +5,7 @@
  * media-level attribute is kept verbatim so that it travels through the focus (open question 4).
  */
 import type { MsrpMedia } from '../machines/types.ts';
+import { detached } from './detached-string.ts';
 
 /** A body that is not SDP at all (RFC 3261 §21.4.1: 400); SDP without MSRP media is not an error. */
 export class SdpError extends Error {
@@ -64,12 +65,13 @@ function emptyMedia(): MsrpMedia {
   return { path: [], acceptTypes: [], acceptWrappedTypes: [], maxSize: null, setup: null, otherAttributes: [] };
 }
 
+/** The media description outlives its SDP text (a session keeps it): what it keeps is `detached`. */
 function withAttribute(media: MsrpMedia, attribute: string): MsrpMedia {
   const colon = attribute.indexOf(':');
   const name = (colon < 0 ? attribute : attribute.slice(0, colon)).toLowerCase();
   const value = colon < 0 ? '' : attribute.slice(colon + 1).trim();
-  if (!MAPPED.has(name)) return { ...media, otherAttributes: [...media.otherAttributes, attribute] };
-  const words = value.split(/\s+/).filter((w) => w.length > 0);
+  if (!MAPPED.has(name)) return { ...media, otherAttributes: [...media.otherAttributes, detached(attribute)] };
+  const words = value.split(/\s+/).filter((w) => w.length > 0).map(detached);
   switch (name) {
     case 'path':
       return { ...media, path: words };
@@ -84,7 +86,7 @@ function withAttribute(media: MsrpMedia, attribute: string): MsrpMedia {
       const setup = value.toLowerCase();
       return setup === 'active' || setup === 'passive' || setup === 'actpass'
         ? { ...media, setup }
-        : { ...media, otherAttributes: [...media.otherAttributes, attribute] };
+        : { ...media, otherAttributes: [...media.otherAttributes, detached(attribute)] };
     }
   }
 }

@@ -9,7 +9,7 @@ import type { MsrpMedia } from '../../machines/types.ts';
 import type { MediaSession } from '../../runtime/media.ts';
 import { startMsrpRelay } from '../../runtime/msrp/relay/index.ts';
 import { newSessionId } from '../../runtime/msrp/uri.ts';
-import { opened, reply, stats, type RelayCommand } from './protocol.ts';
+import { closed, opened, reply, stats, type RelayCommand } from './protocol.ts';
 
 const relay = await startMsrpRelay({
   host: '127.0.0.1',
@@ -45,33 +45,29 @@ function open(members: readonly string[]): MediaSession {
   return session;
 }
 
-/** `--profile`: the measured round alone, start-up and warm-up left out. */
-let profiler: Session | undefined;
+/** `--profile`: the measured rounds alone, start-up and warm-up left out. */
+const profiler = new Session();
+let profile: string | undefined;
+
 function post(method: string): Promise<unknown> {
-  if (profiler === undefined) {
-    profiler = new Session();
-    profiler.connect();
-  }
-  const session = profiler;
-  return new Promise((resolve, reject) => session.post(method, (error, result) => (error === null ? resolve(result) : reject(error))));
+  return new Promise((resolve, reject) => profiler.post(method, (error, result) => (error === null ? resolve(result) : reject(error))));
 }
 
 let session: MediaSession | undefined;
-let profile: string | undefined;
 
 process.on('message', async (command: RelayCommand) => {
   if (command.type === 'open') {
-    profile = command.profile;
-    if (profile !== undefined) {
-      await post('Profiler.enable');
-      await post('Profiler.start');
-    }
     session = open(command.members);
   } else if (command.type === 'close') {
     session?.release();
-    if (profile !== undefined) writeFileSync(profile, JSON.stringify(((await post('Profiler.stop')) as { profile: object }).profile));
-    reply({ type: 'closed' });
+    closed();
+  } else if (command.type === 'profile') {
+    profile = command.file;
+    profiler.connect();
+    await post('Profiler.enable');
+    await post('Profiler.start');
   } else {
+    if (profile !== undefined) writeFileSync(profile, JSON.stringify(((await post('Profiler.stop')) as { profile: object }).profile));
     reply(stats());
     void relay.close().then(() => process.exit(0));
   }

@@ -3,7 +3,7 @@
  * with no parsing; the source pauses while any sink's buffer is full (as `stream.pipe` does).
  */
 import { connect, createServer, type Socket } from 'node:net';
-import { opened, reply, stats, type RelayCommand } from './protocol.ts';
+import { closed, opened, reply, stats, type RelayCommand } from './protocol.ts';
 
 let sinks: Socket[] = [];
 
@@ -38,8 +38,8 @@ process.on('message', async (command: RelayCommand) => {
     opened(`msrp://127.0.0.1:${port}/pipe;tcp`);
   } else if (command.type === 'close') {
     for (const sink of sinks) sink.destroy();
-    reply({ type: 'closed' });
-  } else {
+    closed();
+  } else if (command.type === 'finish') {
     reply(stats());
     server.close(() => process.exit(0));
   }

@@ -1,23 +1,25 @@
 /**
  * The messages between the fan-out bench's orchestrator and its processes: the relay under test
  * (the CF, or the plain pipe of the physical baseline) and the peers (originator and members).
- * A measurement is two rounds on the same processes, a warm-up and the measured one; each round
- * opens a session, sends one message and closes the session.
+ * A measurement runs many rounds on the same processes, warm-up rounds and then the measured ones;
+ * each round opens a session, sends one message and closes the session.
  */
 import type { ChildProcess } from 'node:child_process';
 
 /** What the orchestrator asks of a relay process (CF or pipe). */
 export type RelayCommand =
-  /** `profile`: write a CPU profile of this round (open to close) to that file. */
-  | { type: 'open'; members: string[]; profile?: string }
+  | { type: 'open'; members: string[] }
   | { type: 'close' }
+  /** CPU-profiles the process from now until `finish`, into `file`. */
+  | { type: 'profile'; file: string }
   | { type: 'finish' };
 
 export type RelayReply =
   | { type: 'ready' }
   | { type: 'opened'; target: string }
-  | { type: 'closed' }
-  | { type: 'stats'; peakRssMB: number; cpuMs: number };
+  /** `cpuMs`: the CPU time (user and system) the process used since the round's `opened`. */
+  | { type: 'closed'; cpuMs: number }
+  | { type: 'stats'; peakRssMB: number };
 
 /** What the orchestrator asks of the peers process. */
 export type PeersCommand =
@@ -63,8 +65,13 @@ export function opened(target: string): void {
   reply({ type: 'opened', target });
 }
 
-/** A relay process's peak RSS, and the CPU time (user and system) it used since the last `opened()`. */
-export function stats(): Extract<RelayReply, { type: 'stats' }> {
+/** In a relay process: the round's session is closed; replies with the CPU time the round took. */
+export function closed(): void {
   const cpu = process.cpuUsage(openedAt);
-  return { type: 'stats', peakRssMB: process.resourceUsage().maxRSS / 1024, cpuMs: (cpu.user + cpu.system) / 1000 };
+  reply({ type: 'closed', cpuMs: (cpu.user + cpu.system) / 1000 });
+}
+
+/** A relay process's peak RSS over its whole life (warm-up and every measured round). */
+export function stats(): Extract<RelayReply, { type: 'stats' }> {
+  return { type: 'stats', peakRssMB: process.resourceUsage().maxRSS / 1024 };
 }

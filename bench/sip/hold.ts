@@ -17,6 +17,8 @@ export interface HoldConfig {
   readonly sessions: number;
   /** Sessions per second while establishing them. */
   readonly rate: number;
+  /** MSRP connections towards members the open-file limit leaves room for. */
+  readonly memberConnectionLimit: number;
 }
 
 export interface Reading {
@@ -62,6 +64,9 @@ export async function runHold(dir: string, msrp: MsrpMembers, cfOptions: Omit<Cf
     sipps.push(...(await startMembers(dir, cf, msrp, ['-timeout', SIPP_TIMEOUT])));
     const idle = memoryKiB(cf.pid).rss;
     const originators: Sipp[] = [];
+    // The members' MSRP process served the load steps before: only the bindings from here on count.
+    const answeredBefore = (await msrp.stats()).answered;
+    const failedSoFar = (): number => originators.reduce((failed, o) => failed + failedCalls(dir, o), 0);
     const establish = async (count: number, total: number): Promise<Reading> => {
       const originator = startSipp({
         scenario: 'originator.xml',
@@ -72,10 +77,22 @@ export async function runHold(dir: string, msrp: MsrpMembers, cfOptions: Omit<Cf
       });
       originators.push(originator);
       sipps.push(originator);
-      // Every member leg of every session has bound its MSRP session (one SEND each, RFC 4975 §5.4).
-      const bindings = total * cf.memberPorts.length;
       const timeoutMs = (count / config.rate) * 1000 + ESTABLISH_MARGIN_MS;
-      await until(async () => (await cf.stats()).sessions >= total && (await msrp.stats()).answered >= bindings, timeoutMs, `${total} sessions established`);
+      await until(
+        async () => {
+          const members = await msrp.stats();
+          // Shared, they are one per member; per session, the CF would run out of descriptors and fail sessions.
+          if (members.open > config.memberConnectionLimit) {
+            throw new Error(`sip bench: ${members.open} MSRP connections towards members, beyond the ${config.memberConnectionLimit} RLIMIT_NOFILE leaves room for: the CF no longer shares them`);
+          }
+          // A session that failed (the memory line reports them) is not waited for: the slope counts
+          // the sessions held. Every member leg of the others has bound (one SEND each, RFC 4975 §5.4).
+          const held = total - failedSoFar();
+          return (await cf.stats()).sessions >= held && members.answered - answeredBefore >= held * cf.memberPorts.length;
+        },
+        timeoutMs,
+        `${total} sessions established`,
+      );
       const stats = await settled(cf);
       const mb = (bytes: number): number => round(bytes / 2 ** 20);
       const rssMB = round(memoryKiB(cf.pid).rss / 1024);
@@ -92,7 +109,7 @@ export async function runHold(dir: string, msrp: MsrpMembers, cfOptions: Omit<Cf
     const firstCount = Math.max(1, Math.round(config.sessions / 10));
     const first = await establish(firstCount, firstCount);
     const all = await establish(config.sessions - firstCount, config.sessions);
-    const failedSessions = originators.reduce((total, o) => total + readCounts(dir, o.process.pid ?? Number.NaN).calls.failed, 0);
+    const failedSessions = failedSoFar();
     return {
       idle: { rssMB: round(idle / 1024) },
       first,
@@ -106,6 +123,15 @@ export async function runHold(dir: string, msrp: MsrpMembers, cfOptions: Omit<Cf
   } finally {
     await killAll(sipps);
     await cf.kill();
+  }
+}
+
+/** Calls of `originator` that failed so far: SIPp rewrites its statistics every second (none before its first). */
+function failedCalls(dir: string, originator: Sipp): number {
+  try {
+    return readCounts(dir, originator.process.pid ?? Number.NaN).calls.failed;
+  } catch {
+    return 0;
   }
 }
 

@@ -15,8 +15,14 @@ import { startSipp, type Sipp } from './sipp.ts';
 const START_TIMEOUT_MS = 30_000;
 const REPLY_TIMEOUT_MS = 10_000;
 
+/** A bench process from its TypeScript source, through the tsx loader this process runs under (its `execArgv`). */
 function child(file: string, args: readonly string[], execArgv: readonly string[] = []): ChildProcess {
   return fork(new URL(file, import.meta.url), args, { execArgv: [...process.execArgv, ...execArgv], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+}
+
+/** A bench process from a JavaScript bundle: plain node, without the tsx loader. */
+function compiledChild(file: string, args: readonly string[], execArgv: readonly string[]): ChildProcess {
+  return fork(file, args, { execArgv: [...execArgv], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
 }
 
 /** A UDP port nobody holds now (bound and released at once; SIPp takes it right after). */
@@ -90,13 +96,16 @@ export interface CfOptions {
   readonly maxSessions: number;
   /** Node flags of the CF's process (`--cpu-prof`...). */
   readonly execArgv: readonly string[];
+  /** The bundle of `cf-process.ts` to run (`compileCf`), instead of its sources through tsx. */
+  readonly compiled?: string;
 }
 
 /** The CF with a fresh group of `members` members on free UDP ports. */
 export async function startCf(options: CfOptions): Promise<CfProcess> {
   const memberPorts = await Promise.all(Array.from({ length: options.members }, freeUdpPort));
   const groupsDir = writeGroupDir(memberPorts);
-  const cf = child('./cf-process.ts', [groupsDir, options.logLevel, String(options.maxSessions)], options.execArgv);
+  const args = [groupsDir, options.logLevel, String(options.maxSessions)];
+  const cf = options.compiled === undefined ? child('./cf-process.ts', args, options.execArgv) : compiledChild(options.compiled, args, options.execArgv);
   const removeGroup = (): void => rmSync(groupsDir, { recursive: true, force: true });
   try {
     const { sipPort } = await request(cf, undefined, (r): r is { type: 'ready'; sipPort: number } => typeOf(r) === 'ready', START_TIMEOUT_MS);

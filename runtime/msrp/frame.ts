@@ -47,15 +47,21 @@ export type StartLine =
 export const END_LINE_HYPHENS = '-------';
 
 // RFC 4975 §9: pMSRP = %x4D.53.52.50 ; "MSRP" in caps, unlike ABNF's usual case-insensitive strings.
-// The `s` flag lets a comment hold U+2028/U+2029, which are utf8text but which `.` skips.
-const START_LINE = /^MSRP ([^ ]*) ([^ ]*)(?: (.*))?$/s;
+const PMSRP_SP = 'MSRP ';
 const STATUS_CODE = /^[0-9]{3}$/;
 
-/** Reads a start-line (without CRLF). */
+/**
+ * Reads a start-line (without CRLF): "MSRP", the transaction-id up to the next space, the method or
+ * status up to the space after it, and after that space a comment (which may hold spaces). Split
+ * by hand, not by a regular expression, as the relay reads one per chunk per member.
+ */
 export function parseStartLine(line: string): ParseResult<StartLine> {
-  const m = START_LINE.exec(line);
-  if (m === null) return { ok: false, reason: `start-line "${line}" is not "MSRP" SP transact-id SP method-or-status` };
-  const [, transactionId = '', word = '', comment] = m;
+  const idEnd = line.startsWith(PMSRP_SP) ? line.indexOf(' ', PMSRP_SP.length) : -1;
+  if (idEnd === -1) return { ok: false, reason: `start-line "${line}" is not "MSRP" SP transact-id SP method-or-status` };
+  const transactionId = line.slice(PMSRP_SP.length, idEnd);
+  const wordEnd = line.indexOf(' ', idEnd + 1);
+  const word = wordEnd === -1 ? line.slice(idEnd + 1) : line.slice(idEnd + 1, wordEnd);
+  const comment = wordEnd === -1 ? undefined : line.slice(wordEnd + 1);
   if (!isIdent(transactionId)) {
     return { ok: false, reason: `transaction-id "${transactionId}" is not an ident (4 to 32 of A-Z a-z 0-9 . - + % =)` };
   }

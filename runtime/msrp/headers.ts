@@ -217,25 +217,26 @@ export function formatMediaType(media: MediaType): string {
  */
 export function parseHeaders(fields: readonly HeaderField[], readPath: PathReader = parsePath): { headers: MsrpHeaders; problem: string | undefined } {
   const draft: Draft = { toPath: [], fromPath: [], extensions: [], mime: [] };
-  const seen = new Set<string>();
+  // The single fields seen, one bit each: a Set per frame showed in the relay's profiles.
+  let seen = 0;
   let problem: string | undefined;
   for (const field of fields) {
     const key = field.name.toLowerCase();
-    const read = SINGLE_FIELDS[key];
-    if (read === undefined) {
+    const single = SINGLE_FIELDS.get(key);
+    if (single === undefined) {
       // RFC 4975 §9: Other-Mime-header = Content-ID / Content-Description /
       // Content-Disposition / mime-extension-field, the latter being any Content-* (RFC 2045 §9).
       (key.startsWith('content-') ? draft.mime : draft.extensions).push(field);
       continue;
     }
     // Each of these has one meaning per frame; two copies could be read two ways.
-    const failure = seen.has(key) ? `${field.name} appears more than once` : read(draft, field.value, readPath);
-    seen.add(key);
+    const failure = (seen & single.bit) !== 0 ? `${field.name} appears more than once` : single.read(draft, field.value, readPath);
+    seen |= single.bit;
     problem ??= failure;
   }
   // RFC 4975 §9: headers = To-Path CRLF From-Path CRLF 1*( header CRLF )
-  if (!seen.has('to-path')) problem ??= 'To-Path is missing (RFC 4975 §9 requires it in every frame)';
-  if (!seen.has('from-path')) problem ??= 'From-Path is missing (RFC 4975 §9 requires it in every frame)';
+  if ((seen & TO_PATH.bit) === 0) problem ??= 'To-Path is missing (RFC 4975 §9 requires it in every frame)';
+  if ((seen & FROM_PATH.bit) === 0) problem ??= 'From-Path is missing (RFC 4975 §9 requires it in every frame)';
   return { headers: draft, problem };
 }
 
@@ -284,16 +285,26 @@ function into<T>(result: ParseResult<T>, store: (value: T) => void): string | un
   return undefined;
 }
 
-const SINGLE_FIELDS: Readonly<Record<string, FieldReader>> = {
-  'to-path': (d, v, readPath) => into(readPath(v), (p) => (d.toPath = p)),
-  'from-path': (d, v, readPath) => into(readPath(v), (p) => (d.fromPath = p)),
-  'message-id': (d, v) => into(parseMessageId(v), (id) => (d.messageId = id)),
-  'success-report': (d, v) => into(parseSuccessReport(v), (r) => (d.successReport = r)),
-  'failure-report': (d, v) => into(parseFailureReport(v), (r) => (d.failureReport = r)),
-  'byte-range': (d, v) => into(parseByteRange(v), (r) => (d.byteRange = r)),
-  status: (d, v) => into(parseStatusHeader(v), (s) => (d.status = s)),
-  'content-type': (d, v) => into(parseMediaType(v), () => (d.contentType = v)),
-};
+/** A field that may appear once per frame: its bit among those seen, and its reader. */
+interface SingleField {
+  readonly bit: number;
+  readonly read: FieldReader;
+}
+
+const TO_PATH: SingleField = { bit: 1 << 0, read: (d, v, readPath) => into(readPath(v), (p) => (d.toPath = p)) };
+const FROM_PATH: SingleField = { bit: 1 << 1, read: (d, v, readPath) => into(readPath(v), (p) => (d.fromPath = p)) };
+
+/** By lower-case name; a Map, so that a header named like an Object property ("constructor") is just an extension. */
+const SINGLE_FIELDS: ReadonlyMap<string, SingleField> = new Map([
+  ['to-path', TO_PATH],
+  ['from-path', FROM_PATH],
+  ['message-id', { bit: 1 << 2, read: (d, v) => into(parseMessageId(v), (id) => (d.messageId = id)) }],
+  ['success-report', { bit: 1 << 3, read: (d, v) => into(parseSuccessReport(v), (r) => (d.successReport = r)) }],
+  ['failure-report', { bit: 1 << 4, read: (d, v) => into(parseFailureReport(v), (r) => (d.failureReport = r)) }],
+  ['byte-range', { bit: 1 << 5, read: (d, v) => into(parseByteRange(v), (r) => (d.byteRange = r)) }],
+  ['status', { bit: 1 << 6, read: (d, v) => into(parseStatusHeader(v), (s) => (d.status = s)) }],
+  ['content-type', { bit: 1 << 7, read: (d, v) => into(parseMediaType(v), () => (d.contentType = v)) }],
+]);
 
 function starOrNumber(text: string | undefined): number | '*' {
   return text === '*' ? '*' : Number(text);

@@ -23,11 +23,12 @@ import { isUtf8 } from 'node:buffer';
 import { isMethod } from './abnf.ts';
 import { BodyReader } from './body-reader.ts';
 import { MsrpError } from './errors.ts';
-import type { MsrpErrorCode, MsrpFrameContext } from './errors.ts';
+import type { MsrpErrorCode, MsrpFrameContext, ParseResult } from './errors.ts';
 import { END_LINE_HYPHENS, isContinuationFlag, parseStartLine } from './frame.ts';
 import type { ContinuationFlag, MsrpEnd, MsrpRequestHead, MsrpResponse, StartLine } from './frame.ts';
-import { byteRangeLength, parseHeaderLine, parseHeaders } from './headers.ts';
+import { byteRangeLength, parseHeaderLine } from './headers.ts';
 import type { HeaderField } from './headers.ts';
+import { HeaderMemo } from './header-memo.ts';
 import { LineBuffer } from './line-buffer.ts';
 import { PathMemo } from './path-memo.ts';
 
@@ -111,6 +112,8 @@ export class MsrpParser {
   /** This connection's To-Path and From-Path values, parsed once each (see `PathMemo`). */
   readonly #paths = new PathMemo();
   readonly #readPath = (value: string) => this.#paths.parse(value);
+  /** The header lines of the frame before, to recognise this frame's that repeat them (see `HeaderMemo`). */
+  readonly #headerMemo = new HeaderMemo();
 
   #frame: Frame | undefined;
 
@@ -234,8 +237,8 @@ export class MsrpParser {
     // RFC 4975 §9: msrp-request = req-start headers [content-stuff] end-line — without
     // content-stuff there is no blank line and the end-line follows the headers directly.
     // No header name starts with "-" (hname = ALPHA *token), so this line is the end-line.
-    else if (buf[start] === HYPHEN) this.#onBodilessEndLine(buf.toString('latin1', start, stop), this.#start.transactionId);
-    else this.#onHeaderLine(utf8Line(buf, start, stop));
+    else if (buf[start] === HYPHEN) this.#onBodilessEndLine(buf, start, stop, this.#start.transactionId);
+    else this.#onHeaderLine(buf, start, stop);
   }
 
   #onStartLine(text: string | undefined): void {
@@ -255,23 +258,26 @@ export class MsrpParser {
     }
   }
 
-  #onHeaderLine(text: string | undefined): void {
+  /** The header line `buf[start, stop)`, CRLF left out. */
+  #onHeaderLine(buf: Buffer, start: number, stop: number): void {
     if (++this.#headLines > this.#maxHeaders) {
       this.#fail('CPM_ERR_MSRP_TOO_MANY_HEADERS', `more than maxHeaders (${this.#maxHeaders}) header fields in one frame`);
       return;
     }
-    const field = text === undefined ? { ok: false as const, reason: 'a header line is not UTF-8 (RFC 4975 §9 hval = utf8text)' } : parseHeaderLine(text);
+    const field = this.#headerMemo.line(buf, start, stop, parseHeaderBytes);
     if (field.ok) this.#fields.push(field.value);
     else this.#problem ??= { code: 'CPM_ERR_MSRP_INVALID_HEADER', message: field.reason };
   }
 
-  #onBodilessEndLine(text: string, transactionId: string): void {
-    const expected = END_LINE_HYPHENS + transactionId;
-    const flag = text.slice(expected.length);
+  /** The end-line `buf[start, stop)` of a bodiless request, CRLF left out; read as bytes, as it is one per frame. */
+  #onBodilessEndLine(buf: Buffer, start: number, stop: number, transactionId: string): void {
+    const flag = String.fromCharCode(buf[stop - 1] ?? 0);
     // RFC 4975 §7.1: the end-line repeats the transaction-id of the start-line; another id
     // here means the frames are out of step.
-    if (!text.startsWith(expected) || !isContinuationFlag(flag)) {
-      this.#fail('CPM_ERR_MSRP_INVALID_END_LINE', `end-line "${text}" is not "${expected}" followed by "$", "+" or "#"`);
+    const length = END_LINE_HYPHENS.length + transactionId.length + 1;
+    if (stop - start !== length || !isContinuationFlag(flag) || !repeats(buf, start, END_LINE_HYPHENS) || !repeats(buf, start + END_LINE_HYPHENS.length, transactionId)) {
+      const expected = END_LINE_HYPHENS + transactionId;
+      this.#fail('CPM_ERR_MSRP_INVALID_END_LINE', `end-line "${buf.toString('latin1', start, stop)}" is not "${expected}" followed by "$", "+" or "#"`);
       return;
     }
     this.#endHead(flag);
@@ -285,7 +291,7 @@ export class MsrpParser {
     const hasBody = flag === undefined;
     const start = this.#start;
     assert(start !== undefined, 'a head ends only after its start-line');
-    const { headers, problem: headerProblem } = parseHeaders(this.#fields, this.#readPath);
+    const { headers, problem: headerProblem } = this.#headerMemo.headers(this.#fields, this.#readPath);
     const problem = this.#problem ?? (headerProblem === undefined ? undefined : { code: 'CPM_ERR_MSRP_INVALID_HEADER' as const, message: headerProblem });
     this.#resetHead();
 
@@ -370,6 +376,7 @@ export class MsrpParser {
   }
 
   #resetHead(): void {
+    this.#headerMemo.reset();
     this.#line.clear();
     this.#headBytes = 0;
     this.#headLines = 0;
@@ -399,6 +406,17 @@ export class MsrpParser {
 function utf8Line(buf: Buffer, start: number, end: number): string | undefined {
   const text = buf.toString('utf8', start, end);
   return text.includes('\uFFFD') && !isUtf8(buf.subarray(start, end)) ? undefined : text;
+}
+
+function parseHeaderBytes(buf: Buffer, start: number, stop: number): ParseResult<HeaderField> {
+  const text = utf8Line(buf, start, stop);
+  return text === undefined ? { ok: false, reason: 'a header line is not UTF-8 (RFC 4975 §9 hval = utf8text)' } : parseHeaderLine(text);
+}
+
+/** Whether `buf` holds the ASCII `text` from `start`. */
+function repeats(buf: Buffer, start: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (buf[start + i] !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 function contextOf(head: MsrpRequestHead): MsrpFrameContext {

@@ -136,6 +136,12 @@ describe('the header block', () => {
     });
   });
 
+  it('keeps a field named like an Object property as an extension', () => {
+    const { headers, problem } = parseHeaders([field('To-Path', TO), field('From-Path', FROM), field('constructor', 'x'), field('__proto__', 'y')]);
+    expect(problem).toBeUndefined();
+    expect(headers.extensions).toEqual([field('constructor', 'x'), field('__proto__', 'y')]);
+  });
+
   it('reads a To-Path of several URIs in order', () => {
     const { headers } = parseHeaders([field('To-Path', `${TO} ${FROM}`), field('From-Path', FROM)]);
     expect(headers.toPath.map((u) => u.host)).toEqual(['bob.example.com', 'alicepc.example.com']);

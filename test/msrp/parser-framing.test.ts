@@ -176,6 +176,14 @@ describe('RFC 4975 §9 responses', () => {
     });
   });
 
+  it('reads a comment with spaces and U+2028 (utf8text) whole, and an empty one after a space', () => {
+    const comment = 'Not \u2028 Found here';
+    const withComment = parseInPieces(crlf(`MSRP a786hjs2 404 ${comment}`, `To-Path: ${FROM}`, `From-Path: ${TO}`, '-------a786hjs2$'), []);
+    expect(withComment.events[0]?.type === 'response' && withComment.events[0].response.comment).toBe(comment);
+    const empty = parseInPieces(crlf('MSRP a786hjs2 200 ', `To-Path: ${FROM}`, `From-Path: ${TO}`, '-------a786hjs2$'), []);
+    expect(empty.events[0]?.type === 'response' && empty.events[0].response.comment).toBe('');
+  });
+
   it('reads a status without a comment', () => {
     const { events } = parseInPieces(crlf('MSRP a786hjs2 481', `To-Path: ${FROM}`, `From-Path: ${TO}`, '-------a786hjs2$'), []);
     expect(events[0]?.type === 'response' && events[0].response).toEqual({

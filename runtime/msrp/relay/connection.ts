@@ -28,6 +28,8 @@ export interface ConnectionUser {
   /** Returns true when the response answers one of this endpoint's transactions. */
   onResponse(response: MsrpResponse): boolean;
   onClose(): void;
+  /** The socket's 'drain' after `awaitDrain(this)`. */
+  onDrain?(): void;
 }
 
 export interface ConnectionRouter {
@@ -58,8 +60,8 @@ export class MsrpConnection {
   readonly #users = new Map<ConnectionUser, string | undefined>();
   /** The bound endpoints by the session-id of their own URI, which responses carry in their To-Path. */
   readonly #byOwnSession = new Map<string, ConnectionUser>();
-  /** What to call, per endpoint, at the socket's next 'drain'. */
-  readonly #awaitingDrain = new Map<ConnectionUser, () => void>();
+  /** The endpoints to tell of the socket's next 'drain'. */
+  readonly #awaitingDrain = new Set<ConnectionUser>();
   /** The last endpoint has left: the connection is ending, and takes no new one. */
   #retiring = false;
   /** When the peer last sent anything (`performance.now()`). */
@@ -120,9 +122,9 @@ export class MsrpConnection {
     this.#clearTimer();
   }
 
-  /** Calls `onDrain` at the socket's next 'drain' (one listener for all the connection's endpoints). */
-  awaitDrain(user: ConnectionUser, onDrain: () => void): void {
-    this.#awaitingDrain.set(user, onDrain);
+  /** Calls `user.onDrain()` at the socket's next 'drain' (one listener for all the connection's endpoints). */
+  awaitDrain(user: ConnectionUser): void {
+    this.#awaitingDrain.add(user);
   }
 
   /**
@@ -214,9 +216,9 @@ export class MsrpConnection {
   }
 
   #onDrain(): void {
-    const waiting = [...this.#awaitingDrain.values()];
+    const waiting = [...this.#awaitingDrain];
     this.#awaitingDrain.clear();
-    for (const onDrain of waiting) onDrain();
+    for (const user of waiting) user.onDrain?.();
   }
 
   /** Whether `user` was bound. */

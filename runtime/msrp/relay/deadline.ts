@@ -54,21 +54,22 @@ export class Deadline {
   #arm(ms: number, now: number): void {
     clearTimeout(this.#timer);
     this.#due = now + ms;
-    this.#timer = setTimeout(this.#fire, ms);
+    this.#timer = setTimeout(Deadline.#fire, ms, this);
     this.#timer.unref();
   }
 
-  readonly #fire = (): void => {
-    this.#timer = undefined;
-    const onExpire = this.#onExpire;
+  /** The timer's callback, one for every deadline (the deadline comes as its argument): no closure per deadline. */
+  static #fire(deadline: Deadline): void {
+    deadline.#timer = undefined;
+    const onExpire = deadline.#onExpire;
     if (onExpire === undefined) return;
     const now = performance.now();
-    const left = this.#lastProgress + this.#ms - now;
+    const left = deadline.#lastProgress + deadline.#ms - now;
     if (left > 0) {
-      this.#arm(Math.ceil(left), now);
+      deadline.#arm(Math.ceil(left), now);
       return;
     }
-    this.#onExpire = undefined;
+    deadline.#onExpire = undefined;
     onExpire();
-  };
+  }
 }

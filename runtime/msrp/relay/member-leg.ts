@@ -23,15 +23,17 @@ import { RelayError } from './relay-errors.ts';
 import type { TurnTaker } from './send-queue.ts';
 import type { Spool } from './spool.ts';
 
-export interface MemberLegContext {
-  readonly index: LegIndex;
-  /** The CF's URI for this leg (`focusMsrpUri(focus, leg)`). */
-  readonly ownUri: MsrpUri;
+/**
+ * What a member leg needs of its session: one object that every leg of the session shares, so that
+ * a leg holds no closure of its own (each costs ~300 bytes under tsx, whose `keepNames` gives every
+ * function a property dictionary, and a held session has one leg per member).
+ */
+export interface MemberLegHost {
   readonly spool: Spool;
   readonly config: RelayConfig;
   readonly events: Pick<MediaEvents, 'onMemberConnected' | 'onMemberFailed' | 'onMemberCaughtUp' | 'onMemberDelivered'>;
   connect(uri: MsrpUri): MsrpConnection;
-  /** The leg moved on through the spool, or stopped copying: the originator may be read again. */
+  /** A leg moved on through the spool, or stopped copying: the originator may be read again. */
   changed(): void;
 }
 
@@ -41,7 +43,10 @@ type LegState = 'awaiting' | 'connecting' | 'connected' | 'failed' | 'closed';
 const MAX_FILE_READ = 1024 * 1024;
 
 export class MemberLeg implements ConnectionUser, TurnTaker {
-  readonly #context: MemberLegContext;
+  readonly #host: MemberLegHost;
+  readonly #index: LegIndex;
+  /** The CF's URI for this leg (`focusMsrpUri(focus, leg)`). */
+  readonly #ownUri: MsrpUri;
   #state: LegState;
   #connection: MsrpConnection | undefined;
   /** The heads of this leg's copies, addressed to the member's a=path; set once the path is read. */
@@ -60,48 +65,41 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
   readonly #deliveries = new LegDeliveries();
   /** Connecting: the binding must be done in time. Connected: the member must make progress in time. */
   readonly #deadline = new Deadline();
-  readonly #scheduledPump = (): void => {
-    this.#scheduled = false;
-    this.#pump();
-  };
-  readonly #onDrain = (): void => {
-    this.#blocked = false;
-    if (this.#state === 'connected') this.#deadline.progress();
-    this.#schedule();
-  };
 
-  private constructor(context: MemberLegContext, state: LegState) {
-    this.#context = context;
+  private constructor(host: MemberLegHost, index: LegIndex, ownUri: MsrpUri, state: LegState) {
+    this.#host = host;
+    this.#index = index;
+    this.#ownUri = ownUri;
     this.#state = state;
   }
 
   /** RFC 4975 §8.1: the CF, offerer towards the member, connects to its a=path and binds. */
-  static connect(context: MemberLegContext, answer: MsrpMedia): MemberLeg {
-    const leg = new MemberLeg(context, 'connecting');
+  static connect(host: MemberLegHost, index: LegIndex, ownUri: MsrpUri, answer: MsrpMedia): MemberLeg {
+    const leg = new MemberLeg(host, index, ownUri, 'connecting');
     const path = parsePathOf(answer);
     if (!path.ok) {
       leg.#failLater(path.error);
       return leg;
     }
-    leg.#heads = new RelayedHeads(path.value, context.ownUri);
-    const connection = context.connect(path.value[0]);
+    leg.#heads = new RelayedHeads(path.value, ownUri);
+    const connection = host.connect(path.value[0]);
     leg.#attach(connection);
     leg.#bindingTransaction = newTransactionId();
-    connection.sender.sendFrame(bindingSend(leg.#bindingTransaction, path.value, context.ownUri));
-    leg.#expireIn(context.config.connectTimeoutMs, () => new RelayError('CPM_ERR_MSRP_CONNECT_FAILED', 'the member did not answer the binding SEND in time'));
+    connection.sender.sendFrame(bindingSend(leg.#bindingTransaction, path.value, ownUri));
+    leg.#expireIn(host.config.connectTimeoutMs, () => new RelayError('CPM_ERR_MSRP_CONNECT_FAILED', 'the member did not answer the binding SEND in time'));
     return leg;
   }
 
   /** RFC 6135 §4: the member answered a=setup:active; it connects to the CF and binds with a SEND. */
-  static await(context: MemberLegContext, answer: MsrpMedia): MemberLeg {
-    const leg = new MemberLeg(context, 'awaiting');
+  static await(host: MemberLegHost, index: LegIndex, ownUri: MsrpUri, answer: MsrpMedia): MemberLeg {
+    const leg = new MemberLeg(host, index, ownUri, 'awaiting');
     const path = parsePathOf(answer);
     if (!path.ok) {
       leg.#failLater(path.error);
       return leg;
     }
-    leg.#heads = new RelayedHeads(path.value, context.ownUri);
-    leg.#expireIn(context.config.connectTimeoutMs, () => new RelayError('CPM_ERR_MSRP_CONNECT_FAILED', 'the member did not connect and bind in time'));
+    leg.#heads = new RelayedHeads(path.value, ownUri);
+    leg.#expireIn(host.config.connectTimeoutMs, () => new RelayError('CPM_ERR_MSRP_CONNECT_FAILED', 'the member did not connect and bind in time'));
     return leg;
   }
 
@@ -112,8 +110,8 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
 
   /** How far into the spool the leg has copied. */
   get position(): number {
-    const chunk = this.#context.spool.chunks[this.#chunkIndex];
-    return chunk === undefined ? this.#context.spool.length : chunk.start + this.#sent;
+    const chunk = this.#host.spool.chunks[this.#chunkIndex];
+    return chunk === undefined ? this.#host.spool.length : chunk.start + this.#sent;
   }
 
   /** A request whose To-Path names this leg. */
@@ -134,8 +132,8 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
     if (binds) this.#attach(connection);
     if (head.hasBody) {
       // Large Message Mode carries the originator's message only; a member's own content is refused.
-      const refusal = new RelayError('CPM_ERR_MSRP_MEMBER_SENDS', `member leg ${this.#context.index} sent a SEND with a body`);
-      this.#context.config.logger.debug({ err: refusal }, 'MSRP request refused');
+      const refusal = new RelayError('CPM_ERR_MSRP_MEMBER_SENDS', `member leg ${this.#index} sent a SEND with a body`);
+      this.#host.config.logger.debug({ err: refusal }, 'MSRP request refused');
       connection.answer(head, 403);
     } else {
       connection.answer(head, 200);
@@ -194,13 +192,20 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
     const delivered = this.#deliveries.answered(transactionId);
     this.#deadline.progress();
     this.#watch();
-    if (delivered !== undefined) this.#context.events.onMemberDelivered(this.#context.index, delivered);
+    if (delivered !== undefined) this.#host.events.onMemberDelivered(this.#index, delivered);
     this.#schedule();
     return true;
   }
 
   /** Another session's frame on the shared connection has ended: this leg's copy may go. */
   onTurn(): void {
+    this.#schedule();
+  }
+
+  /** The connection's socket drained after `#block()`: the window has room again. */
+  onDrain(): void {
+    this.#blocked = false;
+    if (this.#state === 'connected') this.#deadline.progress();
     this.#schedule();
   }
 
@@ -218,7 +223,7 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
     if (this.#state !== 'connecting' && this.#state !== 'awaiting') return;
     this.#state = 'connected';
     this.#deadline.stop();
-    this.#context.events.onMemberConnected(this.#context.index);
+    this.#host.events.onMemberConnected(this.#index);
     this.#schedule();
   }
 
@@ -230,7 +235,13 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    setImmediate(this.#scheduledPump);
+    setImmediate(MemberLeg.#pumpScheduled, this);
+  }
+
+  /** `#schedule()`'s callback, one for every leg (the leg comes as its argument): no closure per leg. */
+  static #pumpScheduled(leg: MemberLeg): void {
+    leg.#scheduled = false;
+    leg.#pump();
   }
 
   /** Writes what the spool has for this leg until it is out of bytes, out of window, or caught up. */
@@ -238,7 +249,7 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
     const connection = this.#connection;
     const heads = this.#heads;
     if (this.#state !== 'connected' || connection === undefined || heads === undefined || !this.#relaying || this.#reading || this.#blocked) return;
-    const { spool, config } = this.#context;
+    const { spool, config } = this.#host;
     const from = this.position;
     // Head, body pieces and end-line of this burst leave in one writev, not one syscall each.
     connection.socket.cork();
@@ -247,7 +258,7 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
     } finally {
       connection.socket.uncork();
     }
-    if (this.position !== from) this.#context.changed();
+    if (this.position !== from) this.#host.changed();
   }
 
   #copy(connection: MsrpConnection, heads: RelayedHeads, spool: Spool, windowBytes: number): void {
@@ -297,15 +308,15 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
     }
     this.#sent += data.length;
     this.#connection?.sender.writeBody(data);
-    this.#context.changed();
+    this.#host.changed();
     this.#schedule();
   }
 
   #caughtUp(): void {
     this.#relaying = false;
     this.#watch();
-    this.#context.changed();
-    this.#context.events.onMemberCaughtUp(this.#context.index);
+    this.#host.changed();
+    this.#host.events.onMemberCaughtUp(this.#index);
   }
 
   /**
@@ -314,7 +325,7 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
    */
   #block(): void {
     this.#blocked = true;
-    this.#connection?.awaitDrain(this, this.#onDrain);
+    this.#connection?.awaitDrain(this);
     this.#watch();
   }
 
@@ -327,7 +338,7 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
     if (this.#state !== 'connected') return;
     const waiting = this.#blocked || this.#deliveries.unanswered > 0;
     if (!waiting) this.#deadline.stop();
-    else if (!this.#deadline.started) this.#expireIn(this.#context.config.transactionTimeoutMs, () => new RelayError('CPM_ERR_MSRP_TRANSACTION_TIMEOUT', 'the member made no progress in time'));
+    else if (!this.#deadline.started) this.#expireIn(this.#host.config.transactionTimeoutMs, () => new RelayError('CPM_ERR_MSRP_TRANSACTION_TIMEOUT', 'the member made no progress in time'));
   }
 
   #fail(error: RelayError): void {
@@ -335,16 +346,16 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
     this.#state = 'failed';
     this.#relaying = false;
     this.#deadline.dispose();
-    this.#context.config.logger.warn({ leg: this.#context.index, err: error }, 'member leg dropped');
+    this.#host.config.logger.warn({ leg: this.#index, err: error }, 'member leg dropped');
     const connection = this.#connection;
     // A member that has stopped reading the connection, or has sent nothing on it all the while the
     // leg waited, has failed every session that shares it, not only this one.
     const memberGone =
-      error.code === 'CPM_ERR_MSRP_TRANSACTION_TIMEOUT' && connection !== undefined && (this.#blocked || connection.quietMs >= this.#context.config.transactionTimeoutMs);
+      error.code === 'CPM_ERR_MSRP_TRANSACTION_TIMEOUT' && connection !== undefined && (this.#blocked || connection.quietMs >= this.#host.config.transactionTimeoutMs);
     this.#leaveConnection('reset');
     if (memberGone && connection.userCount > 0) connection.reset();
-    this.#context.changed();
-    this.#context.events.onMemberFailed(this.#context.index);
+    this.#host.changed();
+    this.#host.events.onMemberFailed(this.#index);
   }
 
   /** A failure found while a host call is still running is told after it returns. */
@@ -357,7 +368,7 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
     this.#relaying = false;
     this.#deadline.dispose();
     this.#leaveConnection(how);
-    this.#context.changed();
+    this.#host.changed();
   }
 
   /**
@@ -376,7 +387,7 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
   /** RFC 4975 §7.1: "#" ends the copy in flight where its bytes stopped, and says its message was aborted. */
   #interruptFrame(connection: MsrpConnection): void {
     const transactionId = this.#frameTransaction;
-    const chunk = this.#context.spool.chunks[this.#chunkIndex];
+    const chunk = this.#host.spool.chunks[this.#chunkIndex];
     if (transactionId === undefined || chunk === undefined) return;
     this.#frameTransaction = undefined;
     connection.sender.endFrame(formatEndLine({ transactionId, hasBody: chunk.hasBody }, '#'));
@@ -385,7 +396,7 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
 
   #attach(connection: MsrpConnection): void {
     this.#connection = connection;
-    connection.bind(this, this.#context.ownUri.sessionId);
+    connection.bind(this, this.#ownUri.sessionId);
   }
 
   #detach(): void {

@@ -11,7 +11,7 @@ import type { MsrpRequestHead } from '../frame.ts';
 import { parseMsrpUri, type MsrpUri } from '../uri.ts';
 import type { FrameSink, MsrpConnection } from './connection.ts';
 import type { FocusTarget } from './focus-path.ts';
-import { MemberLeg, type MemberLegContext } from './member-leg.ts';
+import { MemberLeg, type MemberLegHost } from './member-leg.ts';
 import type { RelayConfig } from './options.ts';
 import { OriginatorSide } from './originator-side.ts';
 import type { RelayError } from './relay-errors.ts';
@@ -28,16 +28,16 @@ export interface SessionHost {
 export class RelaySession implements MediaSession {
   readonly #host: SessionHost;
   readonly #focus: FocusMedia;
-  readonly #events: MediaEvents;
   readonly #spool: Spool;
   readonly #originator: OriginatorSide;
   readonly #legs = new Map<LegIndex, MemberLeg>();
+  /** What every member leg of the session needs of it, shared by the legs. */
+  readonly #legHost: MemberLegHost;
   #released = false;
 
   constructor(host: SessionHost, focus: FocusMedia, events: MediaEvents) {
     this.#host = host;
     this.#focus = focus;
-    this.#events = events;
     const config = host.config;
     this.#spool = new Spool(
       { memoryBytes: config.memorySpoolBytes, tailBytes: tailBytesOf(config), diskWindowBytes: config.windowBytes, directory: config.spoolDir },
@@ -57,6 +57,13 @@ export class RelaySession implements MediaSession {
       connect: (uri) => host.connect(uri),
       shouldPause: () => this.#shouldPause(),
     });
+    this.#legHost = {
+      spool: this.#spool,
+      config,
+      events,
+      connect: (uri) => host.connect(uri),
+      changed: () => this.#resumeIfPaced(),
+    };
   }
 
   /** Memory the spool holds: its in-memory share and what the disk still owes. */
@@ -76,12 +83,12 @@ export class RelaySession implements MediaSession {
 
   connectMember(leg: LegIndex, answer: MsrpMedia): void {
     this.#checkOpen('connectMember');
-    this.#addLeg(leg, (context) => MemberLeg.connect(context, answer));
+    this.#addLeg(leg, (legHost, ownUri) => MemberLeg.connect(legHost, leg, ownUri, answer));
   }
 
   awaitMember(leg: LegIndex, answer: MsrpMedia): void {
     this.#checkOpen('awaitMember');
-    this.#addLeg(leg, (context) => MemberLeg.await(context, answer));
+    this.#addLeg(leg, (legHost, ownUri) => MemberLeg.await(legHost, leg, ownUri, answer));
   }
 
   relayToMember(leg: LegIndex): void {
@@ -125,18 +132,9 @@ export class RelaySession implements MediaSession {
     return undefined;
   }
 
-  #addLeg(leg: LegIndex, open: (context: MemberLegContext) => MemberLeg): void {
+  #addLeg(leg: LegIndex, open: (legHost: MemberLegHost, ownUri: MsrpUri) => MemberLeg): void {
     if (this.#legs.has(leg)) throw new Error(`MediaSession: member leg ${leg} is already connected; closeMember(${leg}) first`);
-    const context: MemberLegContext = {
-      index: leg,
-      ownUri: this.#uriOf(leg),
-      spool: this.#spool,
-      config: this.#host.config,
-      events: this.#events,
-      connect: (uri) => this.#host.connect(uri),
-      changed: () => this.#resumeIfPaced(),
-    };
-    this.#legs.set(leg, open(context));
+    this.#legs.set(leg, open(this.#legHost, this.#uriOf(leg)));
   }
 
   /**
