@@ -36,16 +36,31 @@ export class DeadlineError extends Error {
   override readonly name = 'TimeoutError';
 }
 
+/** A reused connection died before any answer to the request came back on it. */
+class StaleConnectionError extends Error {}
+
 /** GETs over one keep-alive agent per scheme. */
 export class HttpGetter {
   private readonly http = new HttpAgent({ keepAlive: true });
   private readonly https = new HttpsAgent({ keepAlive: true });
 
   /** Rejects with `DeadlineError` after `timeoutMs`, with an `AbortError` once `signal` aborts, or with the socket's error (ECONNREFUSED...). */
-  get(url: URL, options: GetOptions): Promise<HttpReply> {
+  async get(url: URL, options: GetOptions): Promise<HttpReply> {
+    try {
+      return await this.once(url, options);
+    } catch (error) {
+      // A kept-alive connection the server closed just as this request went out fails with no
+      // answer at all; RFC 9110 §9.2.2 lets a client repeat an idempotent GET, once, on a fresh one.
+      if (!(error instanceof StaleConnectionError)) throw error;
+      return this.once(url, options);
+    }
+  }
+
+  private once(url: URL, options: GetOptions): Promise<HttpReply> {
     return new Promise((resolve, reject) => {
       let settled = false;
       let timedOut = false;
+      let answered = false;
       const settle = (outcome: () => void): void => {
         if (settled) return;
         settled = true;
@@ -59,8 +74,12 @@ export class HttpGetter {
         timedOut = true;
         request.destroy();
       }, options.timeoutMs);
-      request.once('error', fail);
+      request.once('error', (error: NodeJS.ErrnoException) => {
+        const stale = request.reusedSocket && !answered && (error.code === 'ECONNRESET' || error.code === 'EPIPE') && !timedOut;
+        fail(stale ? new StaleConnectionError(error.message) : error);
+      });
       request.once('response', (response) => {
+        answered = true;
         const status = response.statusCode ?? 0;
         response.once('error', fail);
         response.once('close', () => {

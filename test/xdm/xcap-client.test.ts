@@ -5,7 +5,7 @@ import { groupDocumentPath } from '../../runtime/xdm/xcap-path.ts';
 import { XdmOptionsError } from '../../runtime/xdm/xdm-errors.ts';
 import { startXdms, type XdmsHandle } from '../../runtime/xdm/xdms-server.ts';
 import { fixture, groupsDir } from './support/fixtures.ts';
-import { serveHttp, serveSilence, type Running } from './support/scripted-http.ts';
+import { serveClosingReusedConnections, serveHttp, serveSilence, type Running } from './support/scripted-http.ts';
 
 const MEDIA_TYPE = 'application/vnd.oma.poc.groups+xml';
 const FRIENDS = 'sip:friends@cpm.example.net';
@@ -160,6 +160,15 @@ describe('XcapClient when the XDMS misbehaves', () => {
       { timeoutMs: 200 },
     );
     expect(result).toMatchObject({ kind: 'failed', sipStatus: 503, retryAfter: 10, reason: expect.stringMatching(/200 ms/) });
+  });
+
+  it('repeats a GET once on a fresh connection when the kept-alive one was closed under it', async () => {
+    const closing = await serveClosingReusedConnections();
+    server = closing;
+    const xcap = new XcapClient({ baseUrl: closing.url, timeoutMs: 2000 });
+    expect(await xcap.fetchGroup(FRIENDS)).toStrictEqual({ kind: 'not-found' });
+    expect(await xcap.fetchGroup(FRIENDS)).toStrictEqual({ kind: 'not-found' });
+    expect(closing.connections).toBe(2);
   });
 
   it('rejects at once when its caller aborts, instead of answering for a session that is gone', async () => {
