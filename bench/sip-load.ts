@@ -4,10 +4,15 @@
  *
  * - `actors`: what xstate's actors cost by themselves, per transaction (as an actor, and as the CF
  *   runs it on the machine's step graph) and per session (in-process);
+ * - `floor`: what any CF on this machine pays whatever its code: a datagram sent to and one received
+ *   from peer processes through Node's `dgram`, and the load's own CPU (SIPp calling SIPp directly
+ *   at 500 and 1,000 calls/s), since SIPp shares the cores with the CF;
  * - `step`, per offered rate, on one CF warmed up first: offered and completed sessions/s, failed sessions, retransmissions
  *   seen by SIPp, SIP messages/s handled by the CF, its CPU and peak RSS, INVITE → 200 percentiles;
  * - `memory`: the CF's RSS per established session, and its live heap per session;
- * - `summary`: `sessionsPerSecond`, the highest rate with no failure and no retransmission.
+ * - `summary`: `sessionsPerSecond`, the highest rate with no failure and no retransmission; beside
+ *   the target, the CF's budget per session at it (one core: the CF is one Node thread) and the
+ *   floor under it (the datagrams of one session and the session's actors, as measured above).
  *
  *   npm run bench -- sip                     rates 25, 50, 100, 200, 400, 800 for 10 s; 10,000 held
  *   npm run bench -- sip --quick             rates 25, 100 for 5 s; 1,000 held
@@ -28,12 +33,14 @@ import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../runtime/config.ts';
 import { emit, machineInfo } from './machine.ts';
 import { measureActors } from './sip/actor-cost.ts';
+import { measureLoadCost } from './sip/load-cost.ts';
 import { compileCf } from './sip/compiled-cf.ts';
 import { runHold } from './sip/hold.ts';
 import { openFileLimit } from './sip/proc.ts';
 import { startCf, startMsrpMembers, type CfProcess, type MsrpMembers } from './sip/rig.ts';
 import { sippVersion } from './sip/sipp.ts';
-import { runStep, type StepConfig, type StepResult } from './sip/step.ts';
+import { round, runStep, type StepConfig, type StepResult } from './sip/step.ts';
+import { measureUdpCost } from './sip/udp-cost.ts';
 
 interface Options {
   readonly rates: readonly number[];
@@ -61,6 +68,9 @@ const HOLD_SETUP_RATE = 100;
  * optimised its hot paths: a fresh CF spends several times the CPU per session of a warm one.
  */
 const WARMUP: StepConfig = { rate: 50, durationS: 8, pauseMs: 500 };
+/** SIPp calling SIPp with no CF between, to tell the load's own cost: at the target and twice it. */
+const LOAD_RATES = [TARGETS.sessionsPerSecond, 2 * TARGETS.sessionsPerSecond];
+const LOAD_DURATION_S = 5;
 /** A step that completes less than this share of what it offered ends the stepping: higher rates would only fail more. */
 const COLLAPSE_RATIO = 0.5;
 
@@ -121,13 +131,18 @@ export async function run(flags: readonly string[]): Promise<void> {
     ...(o.compiled ? { compiled: true } : {}),
   };
 
-  emit({ bench: 'sip-load', kind: 'actors', ...measureActors(o.members), ...common, machine });
+  const actors = measureActors(o.members);
+  emit({ bench: 'sip-load', kind: 'actors', ...actors, ...common, machine });
+  const udp = await measureUdpCost();
+  const load = [];
+  for (const rate of LOAD_RATES) load.push(await measureLoadCost(rate, LOAD_DURATION_S, o.pauseMs));
+  emit({ bench: 'sip-load', kind: 'floor', udp, sippWithoutCf: load, machine });
 
   const compiled = o.compiled ? await compileCf() : undefined;
   const cfOptions = { members: o.members, logLevel: o.logLevel, execArgv: [...o.cfNodeFlags, ...profiling], ...(compiled === undefined ? {} : { compiled: compiled.file }) };
   const msrp = await startMsrpMembers(o.members);
   try {
-    const clean: { rate: number; cpuMsPerSession: number }[] = [];
+    const clean: { rate: number; cpuMsPerSession: number; datagramsPerSession: number }[] = [];
     const skipped: number[] = [];
     const cf = await startCf({ ...cfOptions, maxSessions: DEFAULT_CONFIG.maxSessions });
     try {
@@ -140,7 +155,7 @@ export async function run(flags: readonly string[]): Promise<void> {
         }
         const loadAverage1m = Math.round((loadavg()[0] ?? Number.NaN) * 100) / 100;
         const result = await step(cf, msrp, { rate, durationS: o.durationS, pauseMs: o.pauseMs });
-        if (isClean(result)) clean.push({ rate, cpuMsPerSession: result.cf.cpuMsPerSession });
+        if (isClean(result)) clean.push({ rate, cpuMsPerSession: result.cf.cpuMsPerSession, datagramsPerSession: result.peers.sippMessagesPerSession });
         if (result.completed.sessions < COLLAPSE_RATIO * result.offered.sessions) skipped.push(rate);
         emit({ bench: 'sip-load', kind: 'step', rate, durationS: o.durationS, pauseMs: o.pauseMs, ...common, ...result, warmup: warm, loadAverage1m, machine });
       }
@@ -177,6 +192,18 @@ export async function run(flags: readonly string[]): Promise<void> {
         ...(skipped.length > 1 ? { notRun: skipped.slice(1) } : {}),
         rssPerSessionKB: memory.rssPerSessionKB,
         targets: TARGETS,
+        atTarget: {
+          cfBudgetMsPerSession: round(1000 / TARGETS.sessionsPerSecond),
+          ...(best === undefined
+            ? {}
+            : {
+                floorMsPerSession: {
+                  // The CF sends some of a session's datagrams and receives the others: their mean cost each.
+                  datagrams: round((((udp.sendMicros + udp.receiveMicros) / 2) * best.datagramsPerSession) / 1000),
+                  sessionActors: round(actors.sessionLifeMicros / 1000),
+                },
+              }),
+        },
         ...common,
         machine,
       });

@@ -112,12 +112,15 @@ export class SessionHost implements TransactionUser, SessionRegistry {
   dialogCreated(session: GroupSession, leg: LegRef, dialog: Dialog): void {
     this.dialogs.set(dialog.key, { session, leg });
     session.dialogKeys.push(dialog.key);
+    // The INVITE has its 200 OK: no CANCEL reaches it any more (RFC 3261 §9.2), and the session,
+    // held for as long as the dialog, lets its transaction go (with the whole INVITE it holds).
+    if (leg === 'originator' && session.invite !== undefined) this.byInvite.delete(session.invite);
   }
 
   released(session: GroupSession): void {
     this.sessions.delete(session);
     for (const key of session.dialogKeys) this.dialogs.delete(key);
-    this.byInvite.delete(session.invite);
+    if (session.invite !== undefined) this.byInvite.delete(session.invite);
     if (this.sessions.size === 0) for (const resolve of this.drainWaiters) resolve();
   }
 

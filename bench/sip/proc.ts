@@ -10,11 +10,24 @@ const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding:
 
 /** User plus system CPU time the process has used, in ms. */
 export function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // utime and stime are fields 14 and 15 of the line, so 11 and 12 after the name and the state.
+  return statTicksMs(`/proc/${pid}/stat`, 11);
+}
+
+/**
+ * User plus system CPU time of this process's children that have ended and been waited for, in ms:
+ * what SIPp processes used, read once they have exited (the kernel adds them to their parent only then).
+ */
+export function endedChildrenCpuMs(): number {
+  // cutime and cstime are fields 16 and 17, so 13 and 14 after the name and the state.
+  return statTicksMs('/proc/self/stat', 13);
+}
+
+function statTicksMs(path: string, firstField: number): number {
+  const stat = readFileSync(path, 'utf8');
   // The command name (field 2) may hold spaces; fields are counted after its closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of the line, so 11 and 12 after the name and the state.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  return ((Number(fields[firstField]) + Number(fields[firstField + 1])) * 1000) / TICKS_PER_SECOND;
 }
 
 /** Resident set size now, and its peak since the process began (VmHWM), in KiB. */

@@ -34,6 +34,14 @@ export async function freeUdpPort(): Promise<number> {
   return port;
 }
 
+/** SIPp takes its port within milliseconds; nobody must INVITE a member that is not there yet. */
+export async function untilBound(port: number): Promise<void> {
+  for (let tries = 0; !(await udpPortTaken(port)); tries += 1) {
+    if (tries === 100) throw new Error(`SIPp member did not bind UDP port ${port} within 5 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Whether some process has bound this UDP port on loopback. */
 async function udpPortTaken(port: number): Promise<boolean> {
   const socket = createSocket('udp4');
@@ -44,6 +52,7 @@ async function udpPortTaken(port: number): Promise<boolean> {
 }
 
 export interface MsrpMembers {
+  readonly pid: number;
   readonly ports: readonly number[];
   stats(): Promise<{ accepted: number; open: number; answered: number; errors: number }>;
   stop(): Promise<void>;
@@ -56,6 +65,7 @@ export async function startMsrpMembers(count: number): Promise<MsrpMembers> {
   try {
     const { ports } = await request(process, undefined, (r): r is { type: 'listening'; ports: number[] } => typeOf(r) === 'listening', START_TIMEOUT_MS);
     return {
+      pid: process.pid ?? Number.NaN,
       ports,
       stats: () => request(process, {}, (r): r is MsrpMembersStats => typeOf(r) === 'stats', REPLY_TIMEOUT_MS),
       stop: () => {
@@ -142,11 +152,7 @@ export async function startMembers(dir: string, cf: CfProcess, msrp: MsrpMembers
   try {
     for (const [i, port] of cf.memberPorts.entries()) {
       members.push(startSipp({ scenario: 'member.xml', port, dir, keys: { msrp_port: String(msrp.ports[i]) }, args }));
-      // SIPp takes its port within milliseconds; the CF must not INVITE a member that is not there yet.
-      for (let tries = 0; !(await udpPortTaken(port)); tries += 1) {
-        if (tries === 100) throw new Error(`SIPp member did not bind UDP port ${port} within 5 s`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await untilBound(port);
     }
     return members;
   } catch (error) {

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { GROUP_USER } from './group.ts';
-import { cpuMs, memoryKiB } from './proc.ts';
+import { cpuMs, endedChildrenCpuMs, memoryKiB } from './proc.ts';
 import { freeUdpPort, killAll, startMembers, stopAll, type CfProcess, type CfStats, type MsrpMembers } from './rig.ts';
 import { readCounts, readResponseTimes, startSipp, type Sipp, type SippCounts } from './sipp.ts';
 
@@ -32,6 +32,17 @@ export interface StepResult {
     /** What the CF still holds once the load has ended: sessions should be 0. */
     readonly after: { readonly sessions: number; readonly transactionsLive: number };
   };
+  /**
+   * The load's own processes, which share the machine's cores with the CF: every SIPp of the step
+   * (originator and members) and the members' MSRP process. 100 is one core busy all along.
+   */
+  readonly peers: {
+    readonly sippCpuPct: number;
+    readonly sippCpuMsPerSession: number;
+    /** Every SIP message of a session is one datagram the CF sent or received. */
+    readonly sippMessagesPerSession: number;
+    readonly msrpMembersCpuPct: number;
+  };
   readonly responseMs: { readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number };
   /** SIPp's trace files, kept when the step had failures or retransmissions. */
   readonly traceDir?: string;
@@ -45,12 +56,14 @@ const STOP_TIMEOUT_MS = 5_000;
 const RSS_SAMPLE_MS = 200;
 
 export async function runStep(dir: string, cf: CfProcess, msrp: MsrpMembers, config: StepConfig): Promise<StepResult> {
+  const sippCpuBefore = endedChildrenCpuMs();
   // `-timeout`: should the bench die, SIPp still ends by itself.
   const members = await startMembers(dir, cf, msrp, ['-recv_timeout', String(RECV_TIMEOUT_MS), '-timeout', `${config.durationS + 120}s`]);
   let originator: Sipp | undefined;
   try {
     const calls = config.rate * config.durationS;
     const cpuBefore = cpuMs(cf.pid);
+    const msrpCpuBefore = cpuMs(msrp.pid);
     let peakRss = memoryKiB(cf.pid).rss;
     const sampler = setInterval(() => {
       try {
@@ -81,7 +94,9 @@ export async function runStep(dir: string, cf: CfProcess, msrp: MsrpMembers, con
     const after = await drained(cf, DRAIN_TIMEOUT_MS);
     clearInterval(sampler);
     const cpu = cpuMs(cf.pid) - cpuBefore;
+    const msrpCpu = cpuMs(msrp.pid) - msrpCpuBefore;
     await stopAll(members, STOP_TIMEOUT_MS);
+    const sippCpu = endedChildrenCpuMs() - sippCpuBefore;
     const pid = (sipp: Sipp): number => sipp.process.pid ?? Number.NaN;
     const origin = readCounts(dir, pid(originator));
     const legs = members.map((member) => readCounts(dir, pid(member)));
@@ -105,6 +120,12 @@ export async function runStep(dir: string, cf: CfProcess, msrp: MsrpMembers, con
         cpuMsPerSession: round(cpu / Math.max(origin.calls.successful, 1)),
         peakRssMB: round(peakRss / 1024),
         after: { sessions: after.sessions, transactionsLive: after.transactions.live },
+      },
+      peers: {
+        sippCpuPct: round((sippCpu / (elapsedS * 1000)) * 100),
+        sippCpuMsPerSession: round(sippCpu / Math.max(origin.calls.successful, 1)),
+        sippMessagesPerSession: round(sum((c) => c.messages) / Math.max(origin.calls.successful, 1)),
+        msrpMembersCpuPct: round((msrpCpu / (elapsedS * 1000)) * 100),
       },
       responseMs: { p50: percentile(times, 0.5), p90: percentile(times, 0.9), p99: percentile(times, 0.99), max: times.at(-1) ?? Number.NaN },
       ...(failedSessions + memberLegs + retransmissions.total > 0 ? { traceDir: dir } : {}),

@@ -12,6 +12,7 @@ import type { MemberLegEvent } from '../../machines/member-leg.ts';
 import type { SessionEvent } from '../../machines/session.ts';
 import type { CfPolicy, FocusMedia, InviteSummary, LegIndex } from '../../machines/types.ts';
 import type { MediaEvents, MediaRelay, MediaSession } from '../media.ts';
+import { detached } from '../detached-string.ts';
 import { SessionLog } from '../session-log.ts';
 import type { Dialog } from '../sip/dialog.ts';
 import { newTag } from '../sip/ids.ts';
@@ -65,15 +66,26 @@ export class GroupSession implements MemberLegHost, MediaEvents {
   /** The group fetch in flight: a session released before the XDMS answers (CANCEL, SHUTDOWN) abandons it. */
   private groupFetch: AbortController | null = null;
   private ended = false;
+  private pendingInvite: ServerTransaction | undefined;
+  private readonly summary: InviteSummary;
+  readonly conversationHeaders: readonly SipHeader[];
 
+  /**
+   * A session is held for as long as its dialog lasts, so it keeps nothing that pins the INVITE's
+   * text: the summary's strings and the conversation headers are copied out of it (see `detached`),
+   * and the INVITE's transaction is let go once its 200 OK is sent.
+   */
   constructor(
     private readonly deps: SessionDependencies,
-    readonly invite: ServerTransaction,
-    private readonly summary: InviteSummary,
-    readonly conversationHeaders: readonly SipHeader[],
+    invite: ServerTransaction,
+    summary: InviteSummary,
+    conversationHeaders: readonly SipHeader[],
   ) {
-    this.log = deps.logger.child({ session: this.id, group: summary.groupUri });
-    this.sessionLog = new SessionLog(this.log, summary.authenticatedOriginator);
+    this.pendingInvite = invite;
+    this.summary = detachedSummary(summary);
+    this.conversationHeaders = conversationHeaders.map(detachedHeader);
+    this.log = deps.logger.child({ session: this.id, group: this.summary.groupUri });
+    this.sessionLog = new SessionLog(this.log, this.summary.authenticatedOriginator);
     this.originator = new OriginatorLeg(deps.signalling, invite);
     this.timers = new SessionTimers(deps.scheduler, (timer, leg) => this.send({ type: 'TIMER', timer, leg }));
     // RFC 4975 §14.1: the session-id of an MSRP URI must be unguessable; 120 bits from the CSPRNG.
@@ -85,6 +97,11 @@ export class GroupSession implements MemberLegHost, MediaEvents {
         this.forceRelease();
       },
     });
+  }
+
+  /** The originator's INVITE transaction until its 200 OK (a CANCEL can reach it till then, RFC 3261 §9.2). */
+  get invite(): ServerTransaction | undefined {
+    return this.pendingInvite;
   }
 
   /** INV-1 …: the initial INVITE enters the machines. */
@@ -146,7 +163,7 @@ export class GroupSession implements MemberLegHost, MediaEvents {
   /** Releases everything at once, whatever the machine's state (a shutdown deadline, a machine fault). */
   forceRelease(): void {
     if (this.ended) return;
-    if (!this.invite.answered) this.originator.reject({ status: 503, reason: 'Service Unavailable', retryAfter: this.deps.retryAfterSeconds });
+    if (!this.originator.answered) this.originator.reject({ status: 503, reason: 'Service Unavailable', retryAfter: this.deps.retryAfterSeconds });
     this.release();
     this.actor.stop();
   }
@@ -221,7 +238,10 @@ export class GroupSession implements MemberLegHost, MediaEvents {
         return;
       case 'originator.accept': {
         const dialog = this.originator.accept(effect.response);
-        if (dialog !== undefined) this.deps.registry.dialogCreated(this, 'originator', dialog);
+        if (dialog !== undefined) {
+          this.deps.registry.dialogCreated(this, 'originator', dialog);
+          this.pendingInvite = undefined;
+        }
         this.media?.expectOriginator(effect.response.answer);
         return;
       }
@@ -303,6 +323,20 @@ export class GroupSession implements MemberLegHost, MediaEvents {
     this.deps.registry.released(this);
     this.sessionLog.released();
   }
+}
+
+/** `summary` with its strings detached from the INVITE they were read from (the offer's already are, see `parseMsrpSdp`). */
+function detachedSummary(summary: InviteSummary): InviteSummary {
+  return {
+    ...summary,
+    groupUri: detached(summary.groupUri),
+    authenticatedOriginator: summary.authenticatedOriginator === null ? null : detached(summary.authenticatedOriginator),
+    userAgent: summary.userAgent === null ? null : detached(summary.userAgent),
+  };
+}
+
+function detachedHeader(value: SipHeader): SipHeader {
+  return { name: detached(value.name), key: detached(value.key), value: detached(value.value) };
 }
 
 function groupDocumentEvent(result: GroupFetchResult): SessionEvent {

@@ -16,12 +16,25 @@ import { newTag } from '../sip/ids.ts';
 import { header, textBody, type SipHeader, type SipRequest, type SipResponse } from '../sip/message.ts';
 import type { ServerTransaction } from '../sip/transaction-layer.ts';
 import { cseqOf } from '../sip/transaction-keys.ts';
+import type { MessageSource } from '../sip/transport-types.ts';
 import { OkRetransmission } from './ok-retransmission.ts';
 import type { Signalling } from './signalling.ts';
 
 const SDP = 'application/sdp';
 
+/**
+ * A leg lives as long as its session, so it keeps the INVITE's server transaction (and with it the
+ * INVITE as parsed, whose every header is a slice of the whole received text) only until its final
+ * response: then the dialog and the 2xx retransmission have what they need, and the leg keeps the
+ * INVITE's CSeq number and source only.
+ */
 export class OriginatorLeg {
+  /** The initial INVITE's transaction, until its final response is passed down. */
+  private invite: ServerTransaction | undefined;
+  /** Where the INVITE came from: the dialog's requests go back over its transport (§18.1.1). */
+  private readonly source: MessageSource;
+  /** RFC 3261 §17.1.1.3: the ACK of the 2xx carries the INVITE's CSeq number. */
+  private readonly inviteSeq: number;
   private dialogState: Dialog | undefined;
   private answerBody: Buffer | undefined;
   private sessionTimer: SessionTimer | null = null;
@@ -32,20 +45,32 @@ export class OriginatorLeg {
 
   constructor(
     private readonly signalling: Signalling,
-    readonly invite: ServerTransaction,
-  ) {}
+    invite: ServerTransaction,
+  ) {
+    this.invite = invite;
+    this.source = invite.source;
+    this.inviteSeq = cseqOf(invite.request).seq;
+  }
+
+  /** The INVITE has its final response (or can no longer have one: the leg let it go). */
+  get answered(): boolean {
+    return this.invite?.answered ?? true;
+  }
 
   /**
    * A final non-2xx answer exactly as the machine names it: Warning `399 <CF hostport> "text"`
    * (RFC 3261 §20.43), Error-Info `<uri>` (§20.18), Min-SE (RFC 4028 §5), Retry-After (§20.33).
    */
   reject(rejection: Rejection): void {
+    const invite = this.invite;
+    if (invite === undefined) return;
     const headers: SipHeader[] = [];
     if (rejection.warning !== undefined) headers.push(header('Warning', formatWarning([{ code: 399, agent: this.signalling.identity.warnAgent, text: rejection.warning }])));
     if (rejection.errorInfo !== undefined) headers.push(header('Error-Info', `<${rejection.errorInfo}>`));
     if (rejection.minSe !== undefined) headers.push(header('Min-SE', String(rejection.minSe)));
     if (rejection.retryAfter !== undefined) headers.push(header('Retry-After', String(rejection.retryAfter)));
-    this.invite.respond(this.signalling.response(this.invite.request, rejection.status, { reason: rejection.reason, headers }));
+    invite.respond(this.signalling.response(invite.request, rejection.status, { reason: rejection.reason, headers }));
+    this.releaseInvite();
   }
 
   /**
@@ -54,7 +79,9 @@ export class OriginatorLeg {
    * retransmitted until the ACK (§13.3.1.4). Returns the new dialog.
    */
   accept(answer: FocusAnswer): Dialog | undefined {
-    const request = this.invite.request;
+    const invite = this.invite;
+    if (invite === undefined) return undefined;
+    const request = invite.request;
     const localTag = newTag();
     this.sessionTimer = answer.sessionTimer;
     this.answerBody = textBody(formatMsrpSdp(answer.answer, { sessionId: String(randomInt(1, 2 ** 47)), version: 1 }));
@@ -68,10 +95,19 @@ export class OriginatorLeg {
       header('Content-Type', SDP),
     ];
     const ok = this.signalling.response(request, 200, { toTag: localTag, headers, body: this.answerBody }, answer.server);
-    this.invite.respond(ok);
-    this.retransmitUntilAck(cseqOf(request).seq, this.invite, ok);
+    invite.respond(ok);
+    this.retransmitUntilAck(this.inviteSeq, invite, ok);
     this.dialogState = Dialog.asUas(request, localTag);
+    this.releaseInvite();
     return this.dialogState;
+  }
+
+  /**
+   * Lets the INVITE's transaction go once it is answered: the transaction layer keeps it while
+   * it lingers, and the 2xx retransmission until the ACK, but nothing of the leg's does.
+   */
+  private releaseInvite(): void {
+    if (this.invite?.answered === true) this.invite = undefined;
   }
 
   /** An ACK of this dialog: stops the 2xx retransmission it acknowledges; true for the first ACK of the initial INVITE (ACK-1). */
@@ -79,7 +115,7 @@ export class OriginatorLeg {
     const seq = cseqOf(ack).seq;
     this.retransmissions.get(seq)?.stop();
     this.retransmissions.delete(seq);
-    if (this.acknowledged || seq !== cseqOf(this.invite.request).seq) return false;
+    if (this.acknowledged || seq !== this.inviteSeq) return false;
     this.acknowledged = true;
     return true;
   }
@@ -137,6 +173,8 @@ export class OriginatorLeg {
     if (withSdp && this.answerBody !== undefined) headers.push(header('Content-Type', SDP));
     const ok = this.signalling.response(refresh.request, 200, { headers, ...(withSdp && this.answerBody !== undefined ? { body: this.answerBody } : {}) });
     refresh.respond(ok);
+    // Answered, the refresh is no longer the leg's to keep (its request would stay alive with it).
+    this.pendingRefresh = undefined;
     if (isInvite) this.retransmitUntilAck(cseqOf(refresh.request).seq, refresh, ok);
   }
 
@@ -165,7 +203,7 @@ export class OriginatorLeg {
     const dialog = this.dialogState;
     if (dialog === undefined) return;
     const plan = this.signalling.plan(dialog.remoteTarget, dialog.routeSet);
-    const source = this.invite.source;
+    const source = this.source;
     // The dialog's transport is the one its INVITE came over, on the same connection when it is
     // still open (RFC 3261 §18.1.1 lets a UA reuse it), unless the remote target names another.
     this.signalling

@@ -4,10 +4,10 @@
  */
 import type { SipParseError } from './errors.ts';
 import { formatCSeq } from './headers/cseq.ts';
-import { formatNameAddr, nameAddrTag, parseNameAddr, type NameAddr } from './headers/name-addr.ts';
+import { formatNameAddr, nameAddrTag, parseNameAddrHeader, type NameAddr } from './headers/name-addr.ts';
 import { formatVia } from './headers/via.ts';
 import { MAGIC_COOKIE, newBranch, newCallId, newTag } from './ids.ts';
-import { header, type SipHeader, type SipRequest, type SipResponse } from './message.ts';
+import { header, receivedHeader, type SipHeader, type SipRequest, type SipResponse } from './message.ts';
 import { setParam, type Param } from './params.ts';
 import { reasonPhrase } from './reason-phrases.ts';
 import type { Uri } from './uri.ts';
@@ -46,9 +46,9 @@ export function createResponse(request: { readonly headers: readonly SipHeader[]
 // the response MUST equal the URI in the To header field; additionally, the UAS MUST add a tag".
 // The tag is appended to the value as received, which keeps everything else in it unchanged.
 function withToTag(to: SipHeader, tag: string | undefined): SipHeader {
-  const parsed = parseNameAddr(to.value);
+  const parsed = parseNameAddrHeader(to);
   if (!parsed.ok || nameAddrTag(parsed.value) !== undefined) return to;
-  return { ...to, value: `${to.value};tag=${tag ?? newTag()}` };
+  return receivedHeader(to.name, `${to.value};tag=${tag ?? newTag()}`);
 }
 
 /**

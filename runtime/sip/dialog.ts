@@ -2,13 +2,18 @@
  * Dialogs (RFC 3261 §12): the state a UA keeps for one peer-to-peer relationship — Call-ID, tags,
  * local and remote URIs and sequence numbers, the remote target and the route set — built from the
  * INVITE and its 2xx on either side, and the in-dialog requests built from it.
+ *
+ * A dialog lives as long as its session, so it keeps its values as strings of their own (see
+ * `detached`): taken as parsed, each tag, URI and Call-ID would be a slice of the message it came
+ * from and keep all of it alive (issue 7's heap snapshot: a member's whole 200 OK text per leg).
  */
+import { detached } from '../detached-string.ts';
 import { createRequest, type ViaParts } from './builders.ts';
-import { formatNameAddr, nameAddrTag, parseContact, parseNameAddr, parseNameAddrList, type NameAddr } from './headers/name-addr.ts';
+import { formatNameAddr, nameAddrTag, parseContact, parseNameAddrList, type NameAddr } from './headers/name-addr.ts';
 import { getHeader, getHeaders, header, type SipHeader, type SipMessage, type SipRequest, type SipResponse } from './message.ts';
-import { setParam } from './params.ts';
-import { cseqOf } from './transaction-keys.ts';
-import type { Uri } from './uri.ts';
+import { setParam, type Param } from './params.ts';
+import { cseqOf, nameAddrOf } from './transaction-keys.ts';
+import type { Uri, UriHeader } from './uri.ts';
 
 /** The key a dialog is found by: Call-ID, then the local tag, then the remote tag (§12). */
 export function dialogKey(callId: string, localTag: string, remoteTag: string): string {
@@ -32,8 +37,8 @@ export function responseDialogKey(response: SipResponse): string | undefined {
 }
 
 export function tagOf(message: Pick<SipMessage, 'headers'>, name: 'to' | 'from'): string | undefined {
-  const parsed = parseNameAddr(getHeader(message, name) ?? '');
-  return parsed.ok ? nameAddrTag(parsed.value) : undefined;
+  const parsed = nameAddrOf(message, name);
+  return parsed === undefined ? undefined : nameAddrTag(parsed);
 }
 
 export interface InDialogParts {
@@ -47,20 +52,28 @@ export interface InDialogParts {
 }
 
 export class Dialog {
+  readonly callId: string;
+  readonly localTag: string;
+  readonly remoteTag: string;
+  /** See `dialogKey`; made once, as the session host keeps it for as long as the dialog. */
+  readonly key: string;
+  readonly routeSet: readonly NameAddr[];
+  private readonly localUri: NameAddr;
+  private readonly remoteUri: NameAddr;
+  private target: Uri;
   private localSeq: number;
   private remoteSeq: number | null;
 
-  private constructor(
-    readonly callId: string,
-    readonly localTag: string,
-    readonly remoteTag: string,
-    private readonly localUri: NameAddr,
-    private readonly remoteUri: NameAddr,
-    private target: Uri,
-    readonly routeSet: readonly NameAddr[],
-    localSeq: number,
-    remoteSeq: number | null,
-  ) {
+  /** Every string is stored detached from the message it was parsed from (see the file's header). */
+  private constructor(callId: string, localTag: string, remoteTag: string, localUri: NameAddr, remoteUri: NameAddr, target: Uri, routeSet: readonly NameAddr[], localSeq: number, remoteSeq: number | null) {
+    this.callId = detached(callId);
+    this.localTag = detached(localTag);
+    this.remoteTag = detached(remoteTag);
+    this.key = detached(dialogKey(this.callId, this.localTag, this.remoteTag));
+    this.localUri = detachedNameAddr(localUri);
+    this.remoteUri = detachedNameAddr(remoteUri);
+    this.target = detachedUri(target);
+    this.routeSet = routeSet.map(detachedNameAddr);
     this.localSeq = localSeq;
     this.remoteSeq = remoteSeq;
   }
@@ -74,12 +87,12 @@ export class Dialog {
    */
   static asUas(request: SipRequest, localTag: string): Dialog | undefined {
     const target = contactUri(request);
-    const from = parseNameAddr(getHeader(request, 'from') ?? '');
-    const to = parseNameAddr(getHeader(request, 'to') ?? '');
-    const remoteTag = from.ok ? nameAddrTag(from.value) : undefined;
-    if (target === undefined || !from.ok || !to.ok || remoteTag === undefined) return undefined;
+    const from = nameAddrOf(request, 'from');
+    const to = nameAddrOf(request, 'to');
+    const remoteTag = from === undefined ? undefined : nameAddrTag(from);
+    if (target === undefined || from === undefined || to === undefined || remoteTag === undefined) return undefined;
     // §12.2.1.1: when the local sequence number is empty "an initial value MUST be chosen"; 1 will do.
-    return new Dialog(getHeader(request, 'call-id') ?? '', localTag, remoteTag, withoutTag(to.value), withoutTag(from.value), target, recordRoutes(request), 0, cseqOf(request).seq);
+    return new Dialog(getHeader(request, 'call-id') ?? '', localTag, remoteTag, withoutTag(to), withoutTag(from), target, recordRoutes(request), 0, cseqOf(request).seq);
   }
 
   /**
@@ -92,16 +105,12 @@ export class Dialog {
    */
   static asUac(request: SipRequest, response: SipResponse): Dialog | undefined {
     const target = contactUri(response) ?? request.uri;
-    const from = parseNameAddr(getHeader(request, 'from') ?? '');
-    const to = parseNameAddr(getHeader(response, 'to') ?? '');
-    const localTag = from.ok ? nameAddrTag(from.value) : undefined;
-    const remoteTag = to.ok ? nameAddrTag(to.value) : undefined;
-    if (!from.ok || !to.ok || localTag === undefined || remoteTag === undefined) return undefined;
-    return new Dialog(getHeader(request, 'call-id') ?? '', localTag, remoteTag, withoutTag(from.value), withoutTag(to.value), target, recordRoutes(response).reverse(), cseqOf(request).seq, null);
-  }
-
-  get key(): string {
-    return dialogKey(this.callId, this.localTag, this.remoteTag);
+    const from = nameAddrOf(request, 'from');
+    const to = nameAddrOf(response, 'to');
+    const localTag = from === undefined ? undefined : nameAddrTag(from);
+    const remoteTag = to === undefined ? undefined : nameAddrTag(to);
+    if (from === undefined || to === undefined || localTag === undefined || remoteTag === undefined) return undefined;
+    return new Dialog(getHeader(request, 'call-id') ?? '', localTag, remoteTag, withoutTag(from), withoutTag(to), target, recordRoutes(response).reverse(), cseqOf(request).seq, null);
   }
 
   get remoteTarget(): Uri {
@@ -121,7 +130,8 @@ export class Dialog {
 
   /** RFC 3261 §12.2.2: a target refresh request (re-INVITE, UPDATE) with a Contact replaces the remote target. */
   refreshTarget(request: SipRequest): void {
-    this.target = contactUri(request) ?? this.target;
+    const target = contactUri(request);
+    if (target !== undefined) this.target = detachedUri(target);
   }
 
   /**
@@ -174,4 +184,35 @@ function recordRoutes(message: Pick<SipMessage, 'headers'>): NameAddr[] {
     const parsed = parseNameAddrList(line);
     return parsed.ok ? parsed.value : [];
   });
+}
+
+/** A copy of `value` whose strings are detached from the message it was parsed from. */
+function detachedNameAddr(value: NameAddr): NameAddr {
+  return { displayName: value.displayName === null ? null : detached(value.displayName), uri: detachedUri(value.uri), params: value.params.map(detachedParam) };
+}
+
+function detachedUri(uri: Uri): Uri {
+  switch (uri.kind) {
+    case 'sip':
+      return {
+        ...uri,
+        user: uri.user === null ? null : detached(uri.user),
+        password: uri.password === null ? null : detached(uri.password),
+        host: detached(uri.host),
+        params: uri.params.map(detachedParam),
+        headers: uri.headers.map(detachedUriHeader),
+      };
+    case 'tel':
+      return { ...uri, number: detached(uri.number), params: uri.params.map(detachedParam) };
+    default:
+      return { ...uri, scheme: detached(uri.scheme), opaque: detached(uri.opaque) };
+  }
+}
+
+function detachedParam(param: Param): Param {
+  return { name: detached(param.name), value: param.value === null ? null : detached(param.value) };
+}
+
+function detachedUriHeader(uriHeader: UriHeader): UriHeader {
+  return { name: detached(uriHeader.name), value: detached(uriHeader.value) };
 }

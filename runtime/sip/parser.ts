@@ -7,8 +7,7 @@
  */
 import { CR, HTAB, LF, SP, isToken } from './charsets.ts';
 import { SipParseError, type Parsed, type ResponseContext } from './errors.ts';
-import { headerKey } from './header-names.ts';
-import { trimLws, type SipHeader, type SipMessage } from './message.ts';
+import { receivedHeader, trimLws, type SipHeader, type SipMessage } from './message.ts';
 import { validateMessage } from './message-validation.ts';
 import { readUri, type Uri } from './uri.ts';
 
@@ -195,7 +194,7 @@ function splitHead(text: string): HeadLines {
     values.push(trimLws(line.slice(colon + 1)));
     previousKept = true;
   }
-  for (let i = 0; i < names.length; i++) headers.push({ name: names[i]!, key: headerKey(names[i]!), value: values[i]! });
+  for (let i = 0; i < names.length; i++) headers.push(receivedHeader(names[i]!, values[i]!));
   const first = lines[0] ?? '';
   const startLine = first.charCodeAt(first.length - 1) === CR ? first.slice(0, -1) : first;
   return fault === undefined ? { startLine, headers } : { startLine, headers, fault };

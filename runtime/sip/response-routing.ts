@@ -3,10 +3,11 @@
  * `rport` on a request that arrived) and the choice of where its responses go (§18.2.2, RFC 3581 §4).
  */
 import { TransportError } from './errors.ts';
-import { formatVia, parseVia, viaReceived, viaRport, type Via } from './headers/via.ts';
+import { formatVia, viaReceived, viaRport, type Via } from './headers/via.ts';
 import { hostToAddress, sameAddress } from './ip.ts';
-import { splitCommaList, type SipRequest } from './message.ts';
+import { receivedHeader, splitCommaList, type SipRequest } from './message.ts';
 import { getParam, setParam } from './params.ts';
+import { topVia } from './transaction-keys.ts';
 import type { Destination, MessageSource } from './transport-types.ts';
 
 /** The port §18.2.2 falls back to when sent-by has none (5060 for UDP and TCP, RFC 3261 §19.1.2). */
@@ -18,28 +19,28 @@ const DEFAULT_SIP_PORT = 5060;
  * parser already refused such requests).
  */
 export function stampReceived(request: SipRequest, source: MessageSource): SipRequest {
-  const index = request.headers.findIndex((h) => h.key === 'via');
-  if (index < 0) return request;
-  const line = request.headers[index]!;
-  const elements = splitCommaList(line.value);
-  const top = parseVia(elements[0]!);
-  if (!top.ok) return request;
-  let params = top.value.params;
+  const top = topVia(request);
+  if (top === undefined) return request;
+  let params = top.params;
   // "If the host portion of the "sent-by" parameter contains a domain name, or if it contains an IP
   // address that differs from the packet source address, the server MUST add a "received"
   // parameter to that Via header field value." (§18.2.1)
-  if (!sameAddress(top.value.host, source.address)) params = setParam(params, 'received', source.address);
+  if (!sameAddress(top.host, source.address)) params = setParam(params, 'received', source.address);
   // "If this Via header field value contains an "rport" parameter with no value, it MUST set the
   // value of the parameter to the source port of the request. ... the server MUST insert a
   // "received" parameter containing the source IP address ... even if it is identical to the value
   // of the "sent-by" component." (RFC 3581 §4)
-  if (viaRport(top.value) === null) {
+  if (viaRport(top) === null) {
     params = setParam(setParam(params, 'rport', String(source.port)), 'received', source.address);
   }
-  if (params === top.value.params) return request;
-  elements[0] = formatVia({ ...top.value, params });
+  if (params === top.params) return request;
+  const index = request.headers.findIndex((h) => h.key === 'via');
+  const line = request.headers[index]!;
+  // The line's other values are kept as received, not re-formatted.
+  const elements = splitCommaList(line.value);
+  elements[0] = formatVia({ ...top, params });
   const headers = [...request.headers];
-  headers[index] = { ...line, value: elements.join(', ') };
+  headers[index] = receivedHeader(line.name, elements.join(', '));
   return { ...request, headers };
 }
 

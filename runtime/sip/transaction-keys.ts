@@ -3,25 +3,39 @@
  * §17.2.3 for requests (branch, sent-by and method, ACK matching its INVITE), with the RFC 2543
  * fallback of §17.2.3 for requests whose branch lacks the magic cookie.
  */
-import { parseCSeq } from './headers/cseq.ts';
-import { parseNameAddr, nameAddrTag } from './headers/name-addr.ts';
-import { parseVia, viaBranch, type Via } from './headers/via.ts';
+import type { Parsed } from './errors.ts';
+import { parseCSeqHeader, type CSeq } from './headers/cseq.ts';
+import { nameAddrTag, parseNameAddrHeader, type NameAddr } from './headers/name-addr.ts';
+import { parseViaHeader, viaBranch, type Via } from './headers/via.ts';
 import { MAGIC_COOKIE } from './ids.ts';
-import { getHeader, splitCommaList, type SipMessage, type SipRequest, type SipResponse } from './message.ts';
+import { getHeader, type SipHeader, type SipMessage, type SipRequest, type SipResponse } from './message.ts';
 
-/** The first value of the first Via line, parsed; undefined when unreadable (the parser refuses those). */
-export function topVia(message: SipMessage): Via | undefined {
-  const line = message.headers.find((h) => h.key === 'via');
-  if (line === undefined) return undefined;
-  const parsed = parseVia(splitCommaList(line.value)[0] ?? '');
-  return parsed.ok ? parsed.value : undefined;
+/**
+ * The first value of the first Via line, parsed once per line; undefined when that line is
+ * unreadable (the parser refuses those).
+ */
+export function topVia(message: Pick<SipMessage, 'headers'>): Via | undefined {
+  const parsed = first(message, 'via', parseViaHeader);
+  return parsed?.ok === true ? parsed.value[0] : undefined;
 }
 
-/** The CSeq of a message the parser accepted. */
-export function cseqOf(message: SipMessage): { seq: number; method: string } {
-  const parsed = parseCSeq(getHeader(message, 'cseq') ?? '');
-  if (!parsed.ok) throw new TypeError('a message without a valid CSeq reached the transaction layer');
+/** The CSeq of a message the parser accepted, parsed once per header. */
+export function cseqOf(message: Pick<SipMessage, 'headers'>): CSeq {
+  const parsed = first(message, 'cseq', parseCSeqHeader);
+  if (parsed?.ok !== true) throw new TypeError('a message without a valid CSeq reached the transaction layer');
   return parsed.value;
+}
+
+/** The From or To of a message, parsed once per header; undefined when absent or unreadable. */
+export function nameAddrOf(message: Pick<SipMessage, 'headers'>, key: 'from' | 'to'): NameAddr | undefined {
+  const parsed = first(message, key, parseNameAddrHeader);
+  return parsed?.ok === true ? parsed.value : undefined;
+}
+
+/** What the first `key` header of `message` parses to, or undefined when there is none. */
+function first<T>(message: Pick<SipMessage, 'headers'>, key: string, parse: (header: SipHeader) => Parsed<T>): Parsed<T> | undefined {
+  const line = message.headers.find((h) => h.key === key);
+  return line === undefined ? undefined : parse(line);
 }
 
 /** RFC 3261 §17.1.3: "the branch parameter in the top Via ... and the method parameter in the CSeq". */
@@ -58,7 +72,7 @@ export function serverKey(request: SipRequest, method = request.method === 'ACK'
   // RFC 3261 §17.2.3, for RFC 2543 peers: the Request-URI, To tag, From tag, Call-ID, CSeq and top
   // Via identify the transaction. The To tag is left out: an ACK carries the tag the INVITE's final
   // response added, and an INVITE and its CANCEL or ACK are still told apart by the method.
-  const from = parseNameAddr(getHeader(request, 'from') ?? '');
-  const fromTag = from.ok ? (nameAddrTag(from.value) ?? '') : '';
+  const from = nameAddrOf(request, 'from');
+  const fromTag = from === undefined ? '' : (nameAddrTag(from) ?? '');
   return `2543|${call}|${fromTag}|${sentBy}|${branch ?? ''}|${method}`;
 }

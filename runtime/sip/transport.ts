@@ -6,11 +6,11 @@
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import { TransportError, TransportOptionsError, type SipParseError } from './errors.ts';
-import { parseVia } from './headers/via.ts';
 import { addressToHost } from './ip.ts';
-import { getHeaderValues, type SipMessage, type SipResponse } from './message.ts';
+import type { SipMessage, SipResponse } from './message.ts';
 import { responseDestination, stampReceived } from './response-routing.ts';
 import { serializeMessage } from './serializer.ts';
+import { topVia } from './transaction-keys.ts';
 import { TcpEndpoint } from './tcp-transport.ts';
 import type { Destination, MessageSource, TransportLimits, TransportLogger } from './transport-types.ts';
 import { UdpEndpoint } from './udp-transport.ts';
@@ -146,10 +146,9 @@ export function prepare(message: SipMessage, destination: Destination): Outgoing
 
 /** `response` serialized for where RFC 3261 §18.2.2 sends it, given the source of the request it answers. */
 export function prepareResponse(response: SipResponse, requestSource?: MessageSource): Outgoing {
-  const top = getHeaderValues(response, 'via')[0];
-  const via = top === undefined ? undefined : parseVia(top);
-  if (via === undefined || !via.ok) throw new TransportError('response has no usable top Via');
-  return prepare(response, responseDestination(via.value, requestSource));
+  const via = topVia(response);
+  if (via === undefined) throw new TransportError('response has no usable top Via');
+  return prepare(response, responseDestination(via, requestSource));
 }
 
 function checkOptions(options: TransportOptions): TransportLimits {

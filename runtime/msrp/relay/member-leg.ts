@@ -8,6 +8,7 @@
  * (`ConnectionPool`): the legs then stream their copies in turns, a frame each (`SendQueue`),
  * share the window, and a member that stops reading or answering on it fails them all.
  */
+import assert from 'node:assert';
 import type { LegIndex, MsrpMedia } from '../../../machines/types.ts';
 import type { MediaEvents } from '../../media.ts';
 import type { MsrpRequestHead, MsrpResponse } from '../frame.ts';
@@ -47,9 +48,14 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
   readonly #index: LegIndex;
   /** The CF's URI for this leg (`focusMsrpUri(focus, leg)`). */
   readonly #ownUri: MsrpUri;
+  /** The member's SDP answer, whose a=path the copies go to; the leg's machine keeps it anyway. */
+  readonly #answer: MsrpMedia;
   #state: LegState;
   #connection: MsrpConnection | undefined;
-  /** The heads of this leg's copies, addressed to the member's a=path; set once the path is read. */
+  /**
+   * The heads of this leg's copies (`#headsOfCopies`), built at its first copy of a chunk, not when
+   * it connects: a leg of a held session in which nobody sends keeps none.
+   */
   #heads: RelayedHeads | undefined;
   #bindingTransaction: string | undefined;
   /** Between `relay()` and catching up. */
@@ -66,22 +72,22 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
   /** Connecting: the binding must be done in time. Connected: the member must make progress in time. */
   readonly #deadline = new Deadline();
 
-  private constructor(host: MemberLegHost, index: LegIndex, ownUri: MsrpUri, state: LegState) {
+  private constructor(host: MemberLegHost, index: LegIndex, ownUri: MsrpUri, answer: MsrpMedia, state: LegState) {
     this.#host = host;
     this.#index = index;
     this.#ownUri = ownUri;
+    this.#answer = answer;
     this.#state = state;
   }
 
   /** RFC 4975 §8.1: the CF, offerer towards the member, connects to its a=path and binds. */
   static connect(host: MemberLegHost, index: LegIndex, ownUri: MsrpUri, answer: MsrpMedia): MemberLeg {
-    const leg = new MemberLeg(host, index, ownUri, 'connecting');
+    const leg = new MemberLeg(host, index, ownUri, answer, 'connecting');
     const path = parsePathOf(answer);
     if (!path.ok) {
       leg.#failLater(path.error);
       return leg;
     }
-    leg.#heads = new RelayedHeads(path.value, ownUri);
     const connection = host.connect(path.value[0]);
     leg.#attach(connection);
     leg.#bindingTransaction = newTransactionId();
@@ -92,13 +98,12 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
 
   /** RFC 6135 §4: the member answered a=setup:active; it connects to the CF and binds with a SEND. */
   static await(host: MemberLegHost, index: LegIndex, ownUri: MsrpUri, answer: MsrpMedia): MemberLeg {
-    const leg = new MemberLeg(host, index, ownUri, 'awaiting');
+    const leg = new MemberLeg(host, index, ownUri, answer, 'awaiting');
     const path = parsePathOf(answer);
     if (!path.ok) {
       leg.#failLater(path.error);
       return leg;
     }
-    leg.#heads = new RelayedHeads(path.value, ownUri);
     leg.#expireIn(host.config.connectTimeoutMs, () => new RelayError('CPM_ERR_MSRP_CONNECT_FAILED', 'the member did not connect and bind in time'));
     return leg;
   }
@@ -247,21 +252,20 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
   /** Writes what the spool has for this leg until it is out of bytes, out of window, or caught up. */
   #pump(): void {
     const connection = this.#connection;
-    const heads = this.#heads;
-    if (this.#state !== 'connected' || connection === undefined || heads === undefined || !this.#relaying || this.#reading || this.#blocked) return;
+    if (this.#state !== 'connected' || connection === undefined || !this.#relaying || this.#reading || this.#blocked) return;
     const { spool, config } = this.#host;
     const from = this.position;
     // Head, body pieces and end-line of this burst leave in one writev, not one syscall each.
     connection.socket.cork();
     try {
-      this.#copy(connection, heads, spool, config.windowBytes);
+      this.#copy(connection, spool, config.windowBytes);
     } finally {
       connection.socket.uncork();
     }
     if (this.position !== from) this.#host.changed();
   }
 
-  #copy(connection: MsrpConnection, heads: RelayedHeads, spool: Spool, windowBytes: number): void {
+  #copy(connection: MsrpConnection, spool: Spool, windowBytes: number): void {
     const sender = connection.sender;
     for (;;) {
       const chunk = spool.chunks[this.#chunkIndex];
@@ -272,7 +276,7 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
       if (this.#frameTransaction === undefined) {
         if (!sender.mayBegin(this)) return;
         this.#frameTransaction = newTransactionId();
-        sender.beginFrame(heads.of(this.#frameTransaction, chunk));
+        sender.beginFrame(this.#headsOfCopies().of(this.#frameTransaction, chunk));
       }
       const position = chunk.start + this.#sent;
       const readable = chunk.start + chunk.length - position;
@@ -297,6 +301,16 @@ export class MemberLeg implements ConnectionUser, TurnTaker {
       this.#deliveries.sent(transactionId, chunk.messageId, chunk.flag);
       this.#watch();
     }
+  }
+
+  /** The a=path is read again rather than kept parsed: a leg keeps nothing of it until it copies. */
+  #headsOfCopies(): RelayedHeads {
+    if (this.#heads !== undefined) return this.#heads;
+    const path = parsePathOf(this.#answer);
+    // `connect` and `await` fail a leg whose a=path is unusable before it can be connected.
+    assert(path.ok, 'a connected leg has a usable a=path');
+    this.#heads = new RelayedHeads(path.value, this.#ownUri);
+    return this.#heads;
   }
 
   #onRead(error: RelayError | undefined, data: Buffer): void {

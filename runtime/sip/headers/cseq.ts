@@ -5,6 +5,7 @@
  */
 import { DIGIT } from '../charsets.ts';
 import { attempt, type Parsed } from '../errors.ts';
+import { parsedOnce, type SipHeader } from '../message.ts';
 import { Scanner } from '../scanner.ts';
 
 export interface CSeq {
@@ -27,6 +28,9 @@ export function parseCSeq(value: string): Parsed<CSeq> {
     return { seq, method };
   });
 }
+
+/** `parseCSeq` of a CSeq header, parsed once and shared (see `parsedOnce`). */
+export const parseCSeqHeader: (header: SipHeader) => Parsed<CSeq> = parsedOnce(parseCSeq);
 
 export function formatCSeq(cseq: CSeq): string {
   return `${cseq.seq} ${cseq.method}`;

@@ -4,24 +4,30 @@
  * or the RFC 4475 suite). Unknown headers are not checked: their syntax is not known (§7.3.1).
  */
 import { SipParseError, type Parsed } from '../errors.ts';
-import type { SipMessage } from '../message.ts';
+import type { SipHeader, SipMessage } from '../message.ts';
 import { parseAcceptContact } from './accept-contact.ts';
 import { parseContentType } from './content-type.ts';
-import { parseCSeq } from './cseq.ts';
+import { parseCSeqHeader } from './cseq.ts';
 import { parseErrorInfo } from './error-info.ts';
-import { parseContact, parseNameAddr, parseNameAddrList } from './name-addr.ts';
+import { parseContact, parseNameAddr, parseNameAddrHeader, parseNameAddrList } from './name-addr.ts';
 import { parsePrivacy, parseTokenList } from './option-tags.ts';
 import { parseProduct } from './product.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import { parseCallId, parseContentLength, parseCpmId, parseMaxForwards } from './scalars.ts';
 import { parseMinSE, parseSessionExpires } from './session-expires.ts';
-import { parseViaList } from './via.ts';
+import { parseViaHeader } from './via.ts';
 import { parseWarning } from './warning.ts';
 
+// The parser has read these already, and the transaction layer and dialogs read them again: they
+// go through the per-header memo (`parsedOnce`) rather than being parsed once more here.
+const PARSED_ONCE: ReadonlyMap<string, (header: SipHeader) => Parsed<unknown>> = new Map<string, (header: SipHeader) => Parsed<unknown>>([
+  ['via', parseViaHeader],
+  ['from', parseNameAddrHeader],
+  ['to', parseNameAddrHeader],
+  ['cseq', parseCSeqHeader],
+]);
+
 const GRAMMARS: ReadonlyMap<string, (value: string) => Parsed<unknown>> = new Map<string, (value: string) => Parsed<unknown>>([
-  ['via', parseViaList],
-  ['from', parseNameAddr],
-  ['to', parseNameAddr],
   ['referred-by', parseNameAddr],
   ['refer-to', parseNameAddr],
   ['contact', parseContact],
@@ -32,7 +38,6 @@ const GRAMMARS: ReadonlyMap<string, (value: string) => Parsed<unknown>> = new Ma
   ['p-asserted-identity', parseNameAddrList],
   ['p-preferred-identity', parseNameAddrList],
   ['call-id', parseCallId],
-  ['cseq', parseCSeq],
   ['max-forwards', parseMaxForwards],
   ['content-length', parseContentLength],
   ['content-type', parseContentType],
@@ -57,11 +62,15 @@ const GRAMMARS: ReadonlyMap<string, (value: string) => Parsed<unknown>> = new Ma
 
 /** The first header of `message` that does not follow its grammar, or undefined. */
 export function checkKnownHeaders(message: Pick<SipMessage, 'headers'>): SipParseError | undefined {
-  for (const { name, key, value } of message.headers) {
-    const grammar = GRAMMARS.get(key);
-    if (grammar === undefined) continue;
-    const parsed = grammar(value);
-    if (!parsed.ok) return new SipParseError(parsed.error.code, `${name}: ${parsed.error.message}`);
+  for (const h of message.headers) {
+    const parsed = parseKnown(h);
+    if (parsed?.ok === false) return new SipParseError(parsed.error.code, `${h.name}: ${parsed.error.message}`);
   }
   return undefined;
+}
+
+/** What `h` parses to with its grammar, or undefined when it has none. */
+function parseKnown(h: SipHeader): Parsed<unknown> | undefined {
+  const once = PARSED_ONCE.get(h.key);
+  return once === undefined ? GRAMMARS.get(h.key)?.(h.value) : once(h);
 }

@@ -5,6 +5,7 @@
  */
 import { HTAB, SP, TOKEN, is } from '../charsets.ts';
 import { attempt, type Parsed } from '../errors.ts';
+import { parsedOnce, type SipHeader } from '../message.ts';
 import { formatParams, getParam, readParams, type Param } from '../params.ts';
 import { Scanner, quote, unquote } from '../scanner.ts';
 import { formatUri, readUri, type Uri } from '../uri.ts';
@@ -28,6 +29,9 @@ export function parseNameAddr(value: string): Parsed<NameAddr> {
     return result;
   });
 }
+
+/** `parseNameAddr` of a From or To header, parsed once and shared (see `parsedOnce`). */
+export const parseNameAddrHeader: (header: SipHeader) => Parsed<NameAddr> = parsedOnce(parseNameAddr);
 
 /** A comma-separated list of them: Route, Record-Route, P-Asserted-Identity, Path... */
 export function parseNameAddrList(value: string): Parsed<NameAddr[]> {

@@ -7,6 +7,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { DIGIT, HEX, TOKEN, is } from '../charsets.ts';
 import { attempt, type Parsed } from '../errors.ts';
 import { hostKind } from '../ip.ts';
+import { parsedOnce, type SipHeader } from '../message.ts';
 import { formatParams, getParam, readGenValue, readParams, type Param } from '../params.ts';
 import { Scanner } from '../scanner.ts';
 
@@ -43,6 +44,9 @@ export function parseViaList(value: string): Parsed<Via[]> {
     return list;
   });
 }
+
+/** `parseViaList` of one Via header line, parsed once and shared (see `parsedOnce`). */
+export const parseViaHeader: (header: SipHeader) => Parsed<readonly Via[]> = parsedOnce(parseViaList);
 
 function readVia(scanner: Scanner): Via {
   scanner.skipSpace();
