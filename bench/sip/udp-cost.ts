@@ -120,6 +120,14 @@ export async function measureUdpCost(): Promise<UdpCost> {
     };
   } finally {
     socket.close();
-    for (const peer of peers) peer.process.disconnect();
+    // Waited for: a peer reaped later would add its CPU to whatever the bench measures next from
+    // its ended children (SIPp's).
+    await Promise.all(
+      peers.map((peer) => {
+        const exited = once(peer.process, 'exit');
+        peer.process.disconnect();
+        return exited;
+      }),
+    );
   }
 }
