@@ -7,10 +7,9 @@
  * not collected yet, the live-heap slope only what the sessions keep.
  */
 import { performance } from 'node:perf_hooks';
-import { GROUP_USER } from './group.ts';
 import { memoryKiB } from './proc.ts';
 import { freeUdpPort, killAll, startCf, startMembers, type CfOptions, type CfProcess, type CfStats, type MsrpMembers } from './rig.ts';
-import { readCounts, startSipp, type Sipp } from './sipp.ts';
+import { originatorCalls, readCounts, startSipp, type Sipp } from './sipp.ts';
 import { round } from './step.ts';
 
 export interface HoldConfig {
@@ -73,7 +72,7 @@ export async function runHold(dir: string, msrp: MsrpMembers, cfOptions: Omit<Cf
         port: await freeUdpPort(),
         dir,
         remote: `127.0.0.1:${cf.sipPort}`,
-        args: ['-s', GROUP_USER, '-r', String(config.rate), '-m', String(count), '-l', String(count), '-d', String(HOLD_PAUSE_MS), '-timeout', SIPP_TIMEOUT],
+        args: [...originatorCalls(config.rate, count, HOLD_PAUSE_MS), '-timeout', SIPP_TIMEOUT],
       });
       originators.push(originator);
       sipps.push(originator);

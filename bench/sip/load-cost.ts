@@ -9,11 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { GROUP_USER } from './group.ts';
 import { endedChildrenCpuMs } from './proc.ts';
 import { freeUdpPort, killAll, stopAll, untilBound } from './rig.ts';
-import { readCounts, startSipp, type Sipp } from './sipp.ts';
-import { round } from './step.ts';
+import { originatorCalls, readCounts, startSipp, type Sipp } from './sipp.ts';
+import { RECV_TIMEOUT_MS, round } from './step.ts';
 
 export interface LoadCost {
   readonly rate: number;
@@ -38,7 +37,7 @@ export async function measureLoadCost(rate: number, durationS: number, pauseMs: 
   try {
     const before = endedChildrenCpuMs();
     const port = await freeUdpPort();
-    member = startSipp({ scenario: 'member.xml', port, dir, keys: { msrp_port: '9' }, args: ['-recv_timeout', '10000', '-timeout', `${durationS + 60}s`] });
+    member = startSipp({ scenario: 'member.xml', port, dir, keys: { msrp_port: '9' }, args: ['-recv_timeout', String(RECV_TIMEOUT_MS), '-timeout', `${durationS + 60}s`] });
     await untilBound(port);
     const start = performance.now();
     originator = startSipp({
@@ -46,7 +45,7 @@ export async function measureLoadCost(rate: number, durationS: number, pauseMs: 
       port: await freeUdpPort(),
       dir,
       remote: `127.0.0.1:${port}`,
-      args: ['-s', GROUP_USER, '-r', String(rate), '-m', String(calls), '-d', String(pauseMs), '-l', String(calls), '-recv_timeout', '10000', '-timeout', `${durationS + 60}s`],
+      args: [...originatorCalls(rate, calls, pauseMs), '-recv_timeout', String(RECV_TIMEOUT_MS), '-timeout', `${durationS + 60}s`],
     });
     await originator.exited;
     const elapsedS = (performance.now() - start) / 1000;

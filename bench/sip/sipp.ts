@@ -15,6 +15,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GROUP_USER } from './group.ts';
 
 const SCENARIOS = fileURLToPath(new URL('./scenarios/', import.meta.url));
 
@@ -47,6 +48,15 @@ export interface Sipp {
   /** SIGUSR1: SIPp stops taking calls, finishes those under way and exits, writing its final statistics. */
   stop(): void;
   kill(): void;
+}
+
+/**
+ * The originator's arguments for `calls` calls at `rate` per second to the bench's group, `pauseMs`
+ * between ACK and BYE. SIPp's default cap on calls at once (3 × call length × rate) would lower the
+ * rate it offers, so the cap is the calls themselves.
+ */
+export function originatorCalls(rate: number, calls: number, pauseMs: number): string[] {
+  return ['-s', GROUP_USER, '-r', String(rate), '-m', String(calls), '-d', String(pauseMs), '-l', String(calls)];
 }
 
 export function startSipp(options: SippOptions): Sipp {

@@ -4,10 +4,9 @@
  * step, and the step reports what came of it, as SIPp counted it and as `/proc` saw the CF.
  */
 import { performance } from 'node:perf_hooks';
-import { GROUP_USER } from './group.ts';
 import { cpuMs, endedChildrenCpuMs, memoryKiB } from './proc.ts';
 import { freeUdpPort, killAll, startMembers, stopAll, type CfProcess, type CfStats, type MsrpMembers } from './rig.ts';
-import { readCounts, readResponseTimes, startSipp, type Sipp, type SippCounts } from './sipp.ts';
+import { originatorCalls, readCounts, readResponseTimes, startSipp, type Sipp, type SippCounts } from './sipp.ts';
 
 export interface StepConfig {
   readonly rate: number;
@@ -49,7 +48,7 @@ export interface StepResult {
 }
 
 /** A call that waits longer than this for a message fails (`-recv_timeout`), so a step always ends. */
-const RECV_TIMEOUT_MS = 10_000;
+export const RECV_TIMEOUT_MS = 10_000;
 /** After the originator's last BYE, the CF ends the members' dialogs; this is how long that may take. */
 const DRAIN_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -80,9 +79,7 @@ export async function runStep(dir: string, cf: CfProcess, msrp: MsrpMembers, con
       dir,
       remote: `127.0.0.1:${cf.sipPort}`,
       args: [
-        '-s', GROUP_USER, '-r', String(config.rate), '-m', String(calls), '-d', String(config.pauseMs),
-        // SIPp's default cap on calls at once (3 × call length × rate) would lower the rate it offers.
-        '-l', String(calls),
+        ...originatorCalls(config.rate, calls, config.pauseMs),
         '-recv_timeout', String(RECV_TIMEOUT_MS), '-timeout', `${config.durationS + 60}s`,
         '-trace_rtt', '-rtt_freq', '1',
       ],
